@@ -1,0 +1,54 @@
+// swift-tools-version: 6.1
+import PackageDescription
+
+let package = Package(
+    name: "Propensity",
+    products: [
+        .library(name: "Propensity", targets: ["Propensity"]),
+        .library(name: "LinearAlgebra", targets: ["LinearAlgebra"]),
+        .library(name: "CSVParsing", targets: ["CSVParsing"]),
+        .library(name: "Features", targets: ["Features"]),
+        .library(name: "Training", targets: ["Training"]),
+        .library(name: "Scoring", targets: ["Scoring"]),
+        .executable(name: "propensity", targets: ["PropensityCLI"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+    ],
+    targets: [
+        // C libraries, one `.systemLibrary` target each; only `LinearAlgebra` imports them.
+        .systemLibrary(
+            name: "CBLAS",
+            pkgConfig: "openblas",
+            providers: [.apt(["libopenblas-dev"])]
+        ),
+        .systemLibrary(
+            name: "CLAPACKE",
+            pkgConfig: "lapacke",
+            providers: [.apt(["liblapacke-dev"])]
+        ),
+        .target(name: "LinearAlgebra", dependencies: ["CBLAS", "CLAPACKE"]),
+        .target(name: "CSVParsing"),
+        .target(name: "Features", dependencies: ["CSVParsing", "LinearAlgebra"]),
+        .target(name: "Training", dependencies: ["LinearAlgebra"]),
+        .target(name: "Scoring", dependencies: ["Features", "Training"]),
+        .target(
+            name: "Propensity",
+            dependencies: ["LinearAlgebra", "CSVParsing", "Features", "Training", "Scoring"]
+        ),
+        .executableTarget(
+            name: "PropensityCLI",
+            dependencies: [
+                "Propensity",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        .target(name: "TestSupport", dependencies: ["LinearAlgebra"], path: "Tests/TestSupport"),
+        .testTarget(name: "LinearAlgebraTests", dependencies: ["LinearAlgebra", "TestSupport"]),
+        .testTarget(name: "CSVParsingTests", dependencies: ["CSVParsing", "TestSupport"]),
+        .testTarget(name: "FeaturesTests", dependencies: ["Features", "TestSupport"]),
+        .testTarget(name: "TrainingTests", dependencies: ["Training", "TestSupport"]),
+        .testTarget(name: "ScoringTests", dependencies: ["Scoring", "TestSupport"]),
+        .testTarget(name: "PropensityCLITests", dependencies: ["TestSupport"]),
+    ]
+)

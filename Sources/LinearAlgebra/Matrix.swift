@@ -1,0 +1,112 @@
+/// A dense matrix of `Double` values stored row by row.
+///
+/// Row `i`, column `j` lives at `elements[i * columns + j]`. Row-major storage matches how
+/// feature rows arrive (one lead at a time) and lets a block of consecutive rows be handed to
+/// BLAS without copying.
+///
+///     var x = Matrix(rows: 2, columns: 3)
+///     x[1, 2] = 4.5
+public struct Matrix: Equatable, Sendable {
+    /// The number of rows.
+    public let rows: Int
+    /// The number of columns.
+    public let columns: Int
+    /// The values, row by row; `elements.count == rows * columns`.
+    public internal(set) var elements: [Double]
+
+    /// Creates a matrix with every element set to `value`.
+    ///
+    /// - Parameters:
+    ///   - rows: The number of rows, at least 0.
+    ///   - columns: The number of columns, at least 0.
+    ///   - value: The initial value of every element; default 0.
+    public init(rows: Int, columns: Int, repeating value: Double = 0) {
+        precondition(rows >= 0 && columns >= 0, "Matrix dimensions must be non-negative.")
+        self.rows = rows
+        self.columns = columns
+        self.elements = Array(repeating: value, count: rows * columns)
+    }
+
+    /// Creates a matrix from its elements in row-major order.
+    ///
+    /// - Parameters:
+    ///   - rows: The number of rows.
+    ///   - columns: The number of columns.
+    ///   - elements: `rows * columns` values, row by row.
+    public init(rows: Int, columns: Int, elements: [Double]) {
+        precondition(rows >= 0 && columns >= 0, "Matrix dimensions must be non-negative.")
+        precondition(elements.count == rows * columns,
+                     "A \(rows)×\(columns) matrix needs \(rows * columns) elements, not \(elements.count).")
+        self.rows = rows
+        self.columns = columns
+        self.elements = elements
+    }
+
+    /// Creates a matrix from an array of equally long rows.
+    ///
+    /// - Parameter rowArrays: The rows; all must have the same length.
+    public init(rowArrays: [[Double]]) {
+        let columns = rowArrays.first?.count ?? 0
+        precondition(rowArrays.allSatisfy { $0.count == columns }, "All rows must have the same length.")
+        self.init(rows: rowArrays.count, columns: columns, elements: rowArrays.flatMap { $0 })
+    }
+
+    /// The identity matrix of order `n`.
+    public static func identity(_ n: Int) -> Matrix {
+        var m = Matrix(rows: n, columns: n)
+        for i in 0..<n { m[i, i] = 1 }
+        return m
+    }
+
+    /// The element in row `row` and column `column`.
+    public subscript(row: Int, column: Int) -> Double {
+        get { elements[row * columns + column] }
+        set { elements[row * columns + column] = newValue }
+    }
+
+    /// The values of one row.
+    public func row(_ index: Int) -> ArraySlice<Double> {
+        elements[(index * columns)..<((index + 1) * columns)]
+    }
+
+    /// The values of one column, copied.
+    public func column(_ index: Int) -> [Double] {
+        (0..<rows).map { self[$0, index] }
+    }
+
+    /// The diagonal of a square matrix.
+    public var diagonal: [Double] {
+        (0..<min(rows, columns)).map { self[$0, $0] }
+    }
+
+    /// The transpose.
+    ///
+    /// - Complexity: O(rows × columns).
+    public var transposed: Matrix {
+        var t = Matrix(rows: columns, columns: rows)
+        for i in 0..<rows {
+            for j in 0..<columns { t[j, i] = self[i, j] }
+        }
+        return t
+    }
+
+    /// Appends rows to the bottom of the matrix.
+    ///
+    /// - Parameter other: A matrix with the same number of columns.
+    public mutating func appendRows(of other: Matrix) {
+        precondition(other.columns == columns, "Cannot append rows of \(other.columns) columns to a matrix of \(columns).")
+        elements.append(contentsOf: other.elements)
+        self = Matrix(rows: rows + other.rows, columns: columns, elements: elements)
+    }
+
+    /// Fills the lower triangle of a square matrix from its upper triangle.
+    ///
+    /// BLAS and LAPACK routines for symmetric matrices read and write one triangle only; this
+    /// makes the matrix whole again for callers that index both.
+    public mutating func symmetrizeFromUpperTriangle() {
+        precondition(rows == columns, "Only a square matrix can be symmetric.")
+        for i in 0..<rows {
+            for j in 0..<i { self[i, j] = self[j, i] }
+        }
+    }
+}

@@ -1,0 +1,7 @@
+// Propensity: the umbrella module. `import Propensity` brings in every library module, as
+// swift-numerics' `Numerics` re-exports `RealModule` and `ComplexModule`.
+@_exported import CSVParsing
+@_exported import Features
+@_exported import LinearAlgebra
+@_exported import Scoring
+@_exported import Training

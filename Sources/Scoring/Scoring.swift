@@ -1,0 +1,1 @@
+// `Scoring`: see the README's architecture section.

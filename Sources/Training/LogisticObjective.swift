@@ -1,0 +1,200 @@
+import LinearAlgebra
+
+/// The penalized logistic objective, in standardized coordinates, computed block by block.
+///
+///     f(b, γ) = Σᵢ sᵢ·[log(1 + exp(ηᵢ)) − yᵢ ηᵢ] + ½ Σⱼ λⱼ γⱼ²,
+///     ηᵢ = b + Σⱼ (xᵢⱼ − μⱼ)·cⱼ·γⱼ
+///
+/// The coordinates `(b, γ)` are those of centered columns scaled by `cⱼ` (usually `1/σⱼ`);
+/// the coefficients on the original scale are `βⱼ = cⱼγⱼ` and the intercept
+/// `b − Σⱼ μⱼβⱼ`. Working in these coordinates keeps the Hessian well conditioned whatever the
+/// columns' units; the penalty weights `λⱼ` say whether the penalty applies to the
+/// standardized (`λⱼ = λ`) or raw (`λⱼ = λcⱼ²`) coefficients, so both problems are solved
+/// the same way.
+///
+/// Each evaluation is one pass over the data: per block, one `dgemv` for `η`, one for the
+/// gradient and, when asked, one `dsyrk` of the weighted, centered block for the Hessian. The
+/// per-block sums are `LogisticPassStatistics`, which add up across blocks, files or machines.
+public struct LogisticObjective<Source: RowBlockSource>: TwiceDifferentiableObjective {
+    /// The rows.
+    public let source: Source
+    /// The column centers `μⱼ`.
+    public let centers: [Double]
+    /// The column scale factors `cⱼ`.
+    public let scales: [Double]
+    /// The penalty weight `λⱼ` of each coefficient in these coordinates.
+    public let penalties: [Double]
+    /// When true, an evaluation at a point that classifies every row correctly throws
+    /// `TrainingError.perfectSeparation` (meaningful only without a penalty).
+    public let rejectsSeparation: Bool
+
+    /// Creates the objective.
+    ///
+    /// - Parameters:
+    ///   - source: The rows.
+    ///   - centers: `μⱼ`, one per feature.
+    ///   - scales: `cⱼ`, one per feature, non-zero.
+    ///   - penalties: `λⱼ ≥ 0`, one per feature.
+    ///   - rejectsSeparation: See the property; default false.
+    public init(source: Source, centers: [Double], scales: [Double], penalties: [Double],
+                rejectsSeparation: Bool = false) {
+        let d = source.featureCount
+        precondition(centers.count == d && scales.count == d && penalties.count == d,
+                     "Need one center, scale and penalty per feature.")
+        self.source = source
+        self.centers = centers
+        self.scales = scales
+        self.penalties = penalties
+        self.rejectsSeparation = rejectsSeparation
+    }
+
+    public var parameterCount: Int { source.featureCount + 1 }
+
+    /// The intercept and coefficients on the original scale for a point in these coordinates.
+    public func originalScale(_ parameters: [Double]) -> (intercept: Double, coefficients: [Double]) {
+        let beta = (0..<scales.count).map { scales[$0] * parameters[$0 + 1] }
+        var intercept = parameters[0]
+        for j in beta.indices { intercept -= centers[j] * beta[j] }
+        return (intercept, beta)
+    }
+
+    /// The point in these coordinates for an intercept and coefficients on the original scale.
+    public func standardized(intercept: Double, coefficients: [Double]) -> [Double] {
+        var b = intercept
+        for j in coefficients.indices { b += centers[j] * coefficients[j] }
+        return [b] + (0..<scales.count).map { coefficients[$0] / scales[$0] }
+    }
+
+    /// One pass over the data: the sums of loss, gradient and (if asked) Hessian over all rows.
+    ///
+    /// - Complexity: O(n·d) for the value and gradient, O(n·d²) with the Hessian.
+    public func passStatistics(at parameters: [Double], order: DerivativeOrder) -> LogisticPassStatistics {
+        let (intercept, beta) = originalScale(parameters)
+        var total = LogisticPassStatistics(featureCount: source.featureCount, order: order)
+        source.forEachBlock { block in
+            total.add(block: block, intercept: intercept, coefficients: beta, centers: centers, scales: scales)
+        }
+        return total
+    }
+
+    public func evaluate(at parameters: [Double], order: DerivativeOrder) throws(TrainingError) -> ObjectiveEvaluation {
+        precondition(parameters.count == parameterCount, "Expected \(parameterCount) parameters.")
+        let stats = passStatistics(at: parameters, order: order)
+        if rejectsSeparation && stats.misclassifiedRows == 0 && stats.rowsWithWeight > 0 {
+            throw .perfectSeparation
+        }
+        return stats.evaluation(at: parameters, centers: centers, scales: scales, penalties: penalties)
+    }
+}
+
+/// The sums one pass over rows produces for the logistic objective.
+///
+/// Sums from separate blocks, files or machines add with `merge(_:)`; `evaluation(...)` turns
+/// the total into the objective's value, gradient and Hessian in standardized coordinates.
+public struct LogisticPassStatistics: Sendable {
+    /// The derivatives these statistics can give.
+    public let order: DerivativeOrder
+    /// `Σ sᵢ·loss(ηᵢ, yᵢ)`, without the penalty.
+    public private(set) var loss: Double = 0
+    /// `Σ rᵢ` with `rᵢ = sᵢ(pᵢ − yᵢ)`.
+    public private(set) var residualSum: Double = 0
+    /// `Σ rᵢ xᵢ` on the original scale.
+    public private(set) var residualCrossProducts: [Double]
+    /// `Σ wᵢ zᵢzᵢᵀ` with `wᵢ = sᵢpᵢ(1 − pᵢ)` and `zᵢ = (1, (xᵢ − μ)·c)`, when asked for.
+    public private(set) var gram: GramAccumulator?
+    /// Rows with a positive weight.
+    public private(set) var rowsWithWeight = 0
+    /// Rows with a positive weight whose `η` is on the wrong side of 0 (or exactly 0).
+    public private(set) var misclassifiedRows = 0
+    /// Rows with a positive weight predicted with near-certainty on the correct side
+    /// (`|η| ≥ 23`, probability within 1e-10 of the label).
+    public private(set) var certainRows = 0
+
+    /// Empty statistics for rows of `featureCount` features, collecting what `order` needs.
+    public init(featureCount: Int, order: DerivativeOrder) {
+        self.order = order
+        residualCrossProducts = [Double](repeating: 0, count: featureCount)
+        gram = order == .hessian ? GramAccumulator(columns: featureCount, blockRows: 1024) : nil
+    }
+
+    /// Adds the rows of one block, at the parameters on the original scale.
+    ///
+    /// - Parameters:
+    ///   - block: The rows.
+    ///   - intercept: The intercept on the original scale.
+    ///   - coefficients: The coefficients on the original scale.
+    ///   - centers: The column centers of the Hessian's coordinates.
+    ///   - scales: The column scale factors of the Hessian's coordinates.
+    public mutating func add(block: RowBlock, intercept: Double, coefficients: [Double],
+                             centers: [Double], scales: [Double]) {
+        let k = block.rows.count
+        let eta = block.features.product(rows: block.rows, vector: coefficients, adding: intercept)
+        var residuals = [Double](repeating: 0, count: order >= .gradient ? k : 0)
+        var rootWeights = [Double](repeating: 0, count: order == .hessian ? k : 0)
+        var loss = 0.0, residualSum = 0.0
+        var rows = 0, wrong = 0, certain = 0
+        for i in 0..<k {
+            let s = block.weight(i)
+            guard s > 0 else { continue }
+            let y = block.label(i)
+            let e = eta[i]
+            rows += 1
+            let margin = y == 1 ? e : -e
+            if margin <= 0 { wrong += 1 } else if margin >= 23 { certain += 1 }
+            loss += s * LogisticLoss.loss(eta: e, label: y)
+            if order >= .gradient {
+                let r = s * (LogisticLoss.probability(eta: e) - y)
+                residuals[i] = r
+                residualSum += r
+            }
+            if order == .hessian {
+                rootWeights[i] = (s * LogisticLoss.variance(eta: e)).squareRoot()
+            }
+        }
+        self.loss += loss
+        self.residualSum += residualSum
+        rowsWithWeight += rows
+        misclassifiedRows += wrong
+        certainRows += certain
+        if order >= .gradient {
+            block.features.addTransposedProduct(rows: block.rows, vector: residuals, into: &residualCrossProducts)
+        }
+        if order == .hessian {
+            gram!.add(rows: block.rows, of: block.features, rowScale: rootWeights, columnShift: centers, columnScale: scales)
+        }
+    }
+
+    /// Adds statistics computed on other rows at the same parameters.
+    public mutating func merge(_ other: LogisticPassStatistics) {
+        precondition(other.order == order, "Cannot merge statistics of different orders.")
+        loss += other.loss
+        residualSum += other.residualSum
+        for j in residualCrossProducts.indices { residualCrossProducts[j] += other.residualCrossProducts[j] }
+        if let g = other.gram { gram?.add(g) }
+        rowsWithWeight += other.rowsWithWeight
+        misclassifiedRows += other.misclassifiedRows
+        certainRows += other.certainRows
+    }
+
+    /// The objective's value and derivatives in standardized coordinates, penalty included.
+    public func evaluation(at parameters: [Double], centers: [Double], scales: [Double],
+                           penalties: [Double]) -> ObjectiveEvaluation {
+        let d = residualCrossProducts.count
+        var penalty = 0.0
+        for j in 0..<d { penalty += 0.5 * penalties[j] * parameters[j + 1] * parameters[j + 1] }
+        var result = ObjectiveEvaluation(value: loss + penalty)
+        if order >= .gradient {
+            var g = [Double](repeating: 0, count: d + 1)
+            g[0] = residualSum
+            for j in 0..<d {
+                g[j + 1] = scales[j] * (residualCrossProducts[j] - centers[j] * residualSum) + penalties[j] * parameters[j + 1]
+            }
+            result.gradient = g
+        }
+        if var h = gram?.matrix {
+            for j in 0..<d { h[j + 1, j + 1] += penalties[j] }
+            result.hessian = h
+        }
+        return result
+    }
+}

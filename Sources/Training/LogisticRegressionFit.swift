@@ -1,0 +1,115 @@
+import Foundation
+import LinearAlgebra
+
+/// A fitted logistic regression: coefficients on the original scale, their covariance, and
+/// the statistics statsmodels' `LogitResults` reports.
+public struct LogisticRegressionFit: Codable, Equatable, Sendable {
+    /// The feature names, in coefficient order.
+    public let featureNames: [String]
+    /// The intercept `b` on the original scale.
+    public let intercept: Double
+    /// The coefficients `β` on the original scale, one per feature.
+    public let coefficients: [Double]
+    /// The covariance of `(b, β)`: the inverse of the objective's Hessian at the solution,
+    /// (d + 1) × (d + 1) row-major, the intercept first. With a penalty, this is the inverse of
+    /// the penalized Hessian (a Bayesian posterior covariance under the Gaussian prior the
+    /// penalty implies).
+    public let covariance: [Double]
+    /// The settings the model was fitted with.
+    public let settings: LogisticRegression
+    /// The column centers `μⱼ` used for standardization (weighted means).
+    public let centers: [Double]
+    /// The column standard deviations `σⱼ` (weighted, population).
+    public let standardDeviations: [Double]
+    /// The number of rows with a positive weight.
+    public let observationCount: Int
+    /// The sum of the sample weights `N = Σ sᵢ`.
+    public let weightSum: Double
+    /// The weighted share of positive labels.
+    public let positiveRate: Double
+    /// The objective's value at the solution, penalty included.
+    public let objective: Double
+    /// `Σ sᵢ[yᵢ log pᵢ + (1 − yᵢ) log(1 − pᵢ)]` at the solution (without the penalty).
+    public let logLikelihood: Double
+    /// The log-likelihood of the intercept-only model.
+    public let nullLogLikelihood: Double
+    /// Newton steps taken.
+    public let iterations: Int
+    /// Whether the solver met both stopping criteria.
+    public let converged: Bool
+    /// `max|gradient|` at the solution, in standardized coordinates.
+    public let maxAbsGradient: Double
+    /// The Newton decrement `½·gᵀH⁻¹g` at the solution.
+    public let newtonDecrement: Double
+
+    /// The number of estimated parameters, `d + 1`.
+    public var parameterCount: Int { coefficients.count + 1 }
+
+    /// McFadden's pseudo-R²: `1 − ℓ/ℓ₀`.
+    public var pseudoRSquared: Double { 1 - logLikelihood / nullLogLikelihood }
+
+    /// Akaike's information criterion: `−2ℓ + 2k`, with `k = d + 1`.
+    public var aic: Double { -2 * logLikelihood + 2 * Double(parameterCount) }
+
+    /// The Bayesian information criterion: `−2ℓ + k·log N`, with `N = Σ sᵢ`.
+    public var bic: Double { -2 * logLikelihood + Double(parameterCount) * log(weightSum) }
+
+    /// The covariance as a matrix.
+    public var covarianceMatrix: Matrix {
+        Matrix(rows: parameterCount, columns: parameterCount, elements: covariance)
+    }
+
+    /// The standard error of the intercept.
+    public var interceptStandardError: Double { covariance[0].squareRoot() }
+
+    /// The standard errors of the coefficients.
+    public var standardErrors: [Double] {
+        (1..<parameterCount).map { covariance[$0 * parameterCount + $0].squareRoot() }
+    }
+
+    /// The coefficient table: the intercept first, then each feature.
+    public var coefficientTable: [CoefficientEstimate] {
+        let se = [interceptStandardError] + standardErrors
+        let names = ["intercept"] + featureNames
+        let values = [intercept] + coefficients
+        return (0..<parameterCount).map { CoefficientEstimate(name: names[$0], estimate: values[$0], standardError: se[$0]) }
+    }
+
+    /// The linear predictor `η = b + x·β` for each row of `features`.
+    ///
+    /// - Complexity: O(n·d), one BLAS `dgemv`.
+    public func linearPredictor(_ features: Matrix) -> [Double] {
+        features.product(rows: 0..<features.rows, vector: coefficients, adding: intercept)
+    }
+
+    /// The probability of a win for each row of `features`.
+    ///
+    /// - Complexity: O(n·d).
+    public func probabilities(_ features: Matrix) -> [Double] {
+        linearPredictor(features).map(LogisticLoss.probability(eta:))
+    }
+}
+
+/// One row of a coefficient table, as statsmodels prints it.
+public struct CoefficientEstimate: Equatable, Sendable {
+    /// The two-sided 97.5% quantile of the standard normal distribution.
+    public static let z975 = 1.959963984540054
+
+    /// The feature name, or `intercept`.
+    public let name: String
+    /// The estimate.
+    public let estimate: Double
+    /// Its standard error.
+    public let standardError: Double
+
+    /// The Wald statistic `estimate / standardError`.
+    public var zValue: Double { estimate / standardError }
+    /// The two-sided p-value of the Wald test, `P(|Z| > |z|) = erfc(|z|/√2)`.
+    public var pValue: Double { erfc(abs(zValue) / 2.0.squareRoot()) }
+    /// The lower end of the 95% Wald confidence interval.
+    public var lower95: Double { estimate - Self.z975 * standardError }
+    /// The upper end of the 95% Wald confidence interval.
+    public var upper95: Double { estimate + Self.z975 * standardError }
+    /// The odds ratio `exp(estimate)`.
+    public var oddsRatio: Double { exp(estimate) }
+}
