@@ -1,0 +1,93 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// Where a `CSVReader` gets its bytes from, one chunk at a time.
+///
+/// The reader owns one buffer and asks the source to fill the free part of it, so a file of any
+/// size is read with memory bounded by the buffer (plus the longest record).
+protocol CSVByteSource: AnyObject {
+    /// Copies up to `buffer.count` bytes into `buffer` and returns how many; 0 means the input is
+    /// exhausted.
+    func read(into buffer: UnsafeMutableRawBufferPointer) throws(CSVError) -> Int
+    /// Releases whatever the source holds (a file descriptor); later reads return 0.
+    func close()
+}
+
+/// Bytes held in memory, handed out in chunks like a file's.
+final class CSVMemorySource: CSVByteSource {
+    private let bytes: [UInt8]
+    private var position = 0
+
+    init(_ bytes: [UInt8]) { self.bytes = bytes }
+
+    func read(into buffer: UnsafeMutableRawBufferPointer) throws(CSVError) -> Int {
+        let count = min(buffer.count, bytes.count - position)
+        guard count > 0 else { return 0 }
+        bytes.withUnsafeBytes { source in
+            buffer.baseAddress!.copyMemory(from: source.baseAddress! + position, byteCount: count)
+        }
+        position += count
+        return count
+    }
+
+    func close() { position = bytes.count }
+}
+
+/// A file read with POSIX `read(2)` straight into the reader's buffer.
+final class CSVFileSource: CSVByteSource {
+    private let path: String
+    private var descriptor: Int32
+
+    /// Opens `path` for reading.
+    ///
+    /// - Parameters:
+    ///   - path: The path shown in errors.
+    ///   - fileSystemPath: The path handed to `open(2)`.
+    /// - Throws: `CSVError.unreadableFile` with the system's reason when `open(2)` fails.
+    init(path: String, fileSystemPath: UnsafePointer<CChar>) throws(CSVError) {
+        self.path = path
+        var fd: Int32
+        repeat { fd = open(fileSystemPath, O_RDONLY | O_CLOEXEC) } while fd < 0 && errno == EINTR
+        guard fd >= 0 else { throw CSVError.unreadableFile(path: path, reason: Self.systemReason(errno)) }
+        descriptor = fd
+    }
+
+    deinit { close() }
+
+    func read(into buffer: UnsafeMutableRawBufferPointer) throws(CSVError) -> Int {
+        guard descriptor >= 0, buffer.count > 0 else { return 0 }
+        while true {
+            let count = systemRead(descriptor, buffer.baseAddress, buffer.count)
+            if count >= 0 { return count }
+            let code = errno
+            if code == EINTR { continue }
+            close()
+            throw CSVError.unreadableFile(path: path, reason: Self.systemReason(code))
+        }
+    }
+
+    func close() {
+        if descriptor >= 0 {
+            systemClose(descriptor)
+            descriptor = -1
+        }
+    }
+
+    private static func systemReason(_ code: Int32) -> String {
+        String(cString: strerror(code))
+    }
+}
+
+// Free functions, because inside `CSVFileSource` the names `read` and `close` mean its methods.
+private func systemRead(_ descriptor: Int32, _ address: UnsafeMutableRawPointer?, _ count: Int) -> Int {
+    read(descriptor, address, count)
+}
+
+private func systemClose(_ descriptor: Int32) {
+    _ = close(descriptor)
+}

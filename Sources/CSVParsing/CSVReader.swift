@@ -1,0 +1,207 @@
+import Foundation
+
+/// Reads an RFC 4180 CSV file with a header row, streaming it in chunks.
+///
+/// The header is read when the reader is created; data rows are read one at a time, so a file
+/// of tens of millions of rows is read in memory bounded by the buffer (1 MiB, more only for a
+/// single record longer than that):
+///
+/// ```swift
+/// let reader = try CSVReader(contentsOf: URL(filePath: "events.csv"))
+/// guard let amount = reader.column(named: "amount") else { ... }
+/// var total = 0.0
+/// try reader.forEachRecord { record in
+///     total += record.double(at: amount) ?? 0
+/// }
+/// ```
+///
+/// The format, as RFC 4180 with the additions real exports need:
+/// - Fields are separated by commas and records by LF or CRLF; the last record may end
+///   without a line break. Lines with nothing on them are skipped (but counted).
+/// - A field that starts with `"` is quoted: it may hold commas and line breaks, writes `"` as
+///   `""`, and must be followed by a comma or a line break. A `"` anywhere else is an error.
+/// - An empty unquoted field is missing; `""` is a present empty string. Field text is not
+///   trimmed.
+/// - The text is UTF-8; a leading byte order mark is dropped.
+/// - The first record is the header. Its names are trimmed of surrounding ASCII whitespace and
+///   must be non-empty and distinct. Every later record must have as many fields.
+///
+/// A reader is a single pass over its input and is not meant to be shared between tasks.
+public final class CSVReader {
+    /// The name errors give for the input: the file's name, or the name passed with bytes.
+    public let name: String
+    /// The column names from the header row, trimmed, in file order.
+    public var header: [String] { headerNames }
+
+    private var stream: CSVRecordStream
+    // Set once, by `init`, after the header has been scanned with the reader's own machinery.
+    private var headerNames: [String] = []
+    private var columnIndices: [String: Int] = [:]
+    /// The error last thrown; a reader that has failed keeps failing the same way.
+    private var failure: CSVError?
+
+    /// The default buffer size, 1 MiB: large enough that refills and record rescans are rare.
+    static let defaultBufferSize = 1 << 20
+
+    /// Opens a CSV file and reads its header.
+    ///
+    /// - Parameter url: A `file:` URL. Errors name the file by its last path component.
+    /// - Throws: `CSVError.unreadableFile` when the file cannot be opened or read, and any
+    ///   `CSVError` that the header row holds.
+    public convenience init(contentsOf url: URL) throws(CSVError) {
+        try self.init(contentsOf: url, bufferSize: Self.defaultBufferSize)
+    }
+
+    /// Reads CSV text held in memory.
+    ///
+    /// - Parameters:
+    ///   - bytes: The UTF-8 bytes of the whole input.
+    ///   - name: The name errors give for the input, such as a file name.
+    /// - Throws: Any `CSVError` that the header row holds.
+    public convenience init(bytes: [UInt8], name: String) throws(CSVError) {
+        try self.init(bytes: bytes, name: name, bufferSize: Self.defaultBufferSize)
+    }
+
+    /// Reads CSV text held in a string.
+    ///
+    /// - Parameters:
+    ///   - text: The whole input.
+    ///   - name: The name errors give for the input, such as a file name.
+    /// - Throws: Any `CSVError` that the header row holds.
+    public convenience init(text: String, name: String) throws(CSVError) {
+        try self.init(bytes: Array(text.utf8), name: name)
+    }
+
+    /// Opens a file with a buffer of `bufferSize` bytes (tests use tiny ones).
+    convenience init(contentsOf url: URL, bufferSize: Int) throws(CSVError) {
+        let path = url.path
+        // `withUnsafeFileSystemRepresentation` rethrows untyped errors, so the result carries
+        // the typed one out.
+        let opened = url.withUnsafeFileSystemRepresentation { fileSystemPath -> Result<CSVFileSource, CSVError> in
+            guard let fileSystemPath else {
+                return .failure(.unreadableFile(path: path, reason: "the path cannot be represented on this file system"))
+            }
+            return Result { () throws(CSVError) in try CSVFileSource(path: path, fileSystemPath: fileSystemPath) }
+        }
+        try self.init(source: opened.get(), name: url.lastPathComponent, bufferSize: bufferSize)
+    }
+
+    /// Reads bytes through a buffer of `bufferSize` bytes (tests use tiny ones).
+    convenience init(bytes: [UInt8], name: String, bufferSize: Int) throws(CSVError) {
+        try self.init(source: CSVMemorySource(bytes), name: name, bufferSize: bufferSize)
+    }
+
+    /// Reads the byte order mark and the header from `source`.
+    init(source: any CSVByteSource, name: String, bufferSize: Int) throws(CSVError) {
+        self.name = name
+        stream = try CSVRecordStream(source: source, bufferSize: bufferSize)
+
+        guard let headerLine = try scanRecord() else { throw CSVError.noHeader(file: name) }
+        var names: [String] = []
+        var indices: [String: Int] = [:]
+        let headerRecord = CSVRecord(line: headerLine, storage: stream.buffer, spans: stream.spans)
+        for index in 0..<headerRecord.count {
+            let trimmed = Self.trimmingASCIIWhitespace(headerRecord[index])
+            guard !trimmed.isEmpty else {
+                throw CSVError.emptyHeaderName(file: name, line: headerLine, column: index + 1)
+            }
+            if let first = indices[trimmed] {
+                throw CSVError.duplicateHeaderName(
+                    file: name, line: headerLine, name: trimmed, firstColumn: first + 1, secondColumn: index + 1)
+            }
+            indices[trimmed] = index
+            names.append(trimmed)
+        }
+        headerNames = names
+        columnIndices = indices
+    }
+
+    /// The 0-based index of the column whose (trimmed) header name is `name`, if any.
+    ///
+    /// - Parameter name: A column name, compared exactly.
+    /// - Complexity: O(1) on average.
+    public func column(named name: String) -> Int? {
+        columnIndices[name]
+    }
+
+    /// Reads the next data record.
+    ///
+    /// - Returns: The record, or `nil` once the input is exhausted.
+    /// - Throws: The first `CSVError` in the record. Reading stops there: every later call
+    ///   throws the same error.
+    /// - Complexity: O(*n*) in the length of the record.
+    public func nextRecord() throws(CSVError) -> CSVRecord? {
+        if let failure { throw failure }
+        do throws(CSVError) {
+            guard let recordLine = try scanRecord() else { return nil }
+            let record = CSVRecord(line: recordLine, storage: stream.buffer, spans: stream.spans)
+            guard record.count == headerNames.count else {
+                throw CSVError.raggedRow(file: name, line: recordLine, expected: headerNames.count, found: record.count)
+            }
+            return record
+        } catch {
+            failure = error
+            throw error
+        }
+    }
+
+    /// Calls `body` with every remaining data record, in file order.
+    ///
+    /// - Parameter body: Called once per record. The record may be kept, but see `CSVRecord`
+    ///   on memory.
+    /// - Throws: The first `CSVError` in the input, or what `body` throws; either stops reading.
+    /// - Complexity: O(*n*) in the length of the input.
+    public func forEachRecord(_ body: (CSVRecord) throws -> Void) throws {
+        while let record = try nextRecord() {
+            try body(record)
+        }
+    }
+
+    /// Reads every remaining data record into memory as strings, `nil` for missing fields.
+    ///
+    /// Meant for small tables; for large ones iterate with `forEachRecord(_:)`.
+    ///
+    /// - Returns: One array per record, each with `header.count` entries.
+    /// - Throws: The first `CSVError` in the input.
+    public func readAll() throws(CSVError) -> [[String?]] {
+        var rows: [[String?]] = []
+        while let record = try nextRecord() {
+            rows.append(record.values)
+        }
+        return rows
+    }
+
+    /// Scans the next non-blank record and turns a problem in it into a `CSVError`.
+    ///
+    /// - Returns: The line on which the record starts, or `nil` at the end of input.
+    private func scanRecord() throws(CSVError) -> Int? {
+        switch try stream.next() {
+        case nil:
+            return nil
+        case .record(let line):
+            return line
+        case .malformed(.unterminatedQuote, let line, let field):
+            throw CSVError.unterminatedQuote(file: name, line: line, column: column(number: field))
+        case .malformed(.quoteInUnquotedField, let line, let field):
+            throw CSVError.quoteInUnquotedField(file: name, line: line, column: column(number: field))
+        case .malformed(.textAfterClosingQuote, let line, let field):
+            throw CSVError.textAfterClosingQuote(file: name, line: line, column: column(number: field))
+        case .invalidUTF8(let line, let field):
+            throw CSVError.invalidUTF8(file: name, line: line, column: column(number: field))
+        }
+    }
+
+    /// The column at a 1-based field position, named when the header is known and that wide.
+    private func column(number: Int) -> CSVColumn {
+        CSVColumn(number: number, name: number <= headerNames.count ? headerNames[number - 1] : nil)
+    }
+
+    /// `text` without the ASCII whitespace (space, tab, LF, VT, FF, CR) around it.
+    private static func trimmingASCIIWhitespace(_ text: String) -> String {
+        let isWhitespace: (UInt8) -> Bool = { $0 == 0x20 || (0x09...0x0D).contains($0) }
+        let utf8 = Array(text.utf8)
+        guard let first = utf8.firstIndex(where: { !isWhitespace($0) }) else { return "" }
+        let last = utf8.lastIndex(where: { !isWhitespace($0) })!
+        return String(decoding: utf8[first...last], as: UTF8.self)
+    }
+}
