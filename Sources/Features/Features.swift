@@ -1,1 +1,0 @@
-// `Features`: see the README's architecture section.

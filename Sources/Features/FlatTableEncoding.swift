@@ -1,0 +1,104 @@
+import LinearAlgebra
+
+/// How the columns of a flat table become numeric features.
+///
+/// Numeric columns pass through. Categorical columns are one-hot encoded with the most
+/// frequent level as the reference (no column of its own; ties go to the level that sorts
+/// first), and one feature `column=level` per other level, in sorted order. A level not seen
+/// in training counts as the reference. The encoding is saved with the model, so scoring
+/// encodes exactly as training did.
+public struct FlatTableEncoding: Codable, Equatable, Sendable {
+    /// One source column's encoding.
+    public enum ColumnEncoding: Codable, Equatable, Sendable {
+        /// A numeric column, used as is.
+        case numeric(name: String)
+        /// A categorical column: `reference` has no feature; each of `levels` has one.
+        case categorical(name: String, reference: String, levels: [String])
+
+        /// The source column's name.
+        public var name: String {
+            switch self {
+            case .numeric(let name), .categorical(let name, _, _): return name
+            }
+        }
+    }
+
+    /// The encodings, in feature order.
+    public let columns: [ColumnEncoding]
+
+    /// The feature names: numeric columns by name, dummies as `column=level`.
+    public var featureNames: [String] {
+        columns.flatMap { encoding -> [String] in
+            switch encoding {
+            case .numeric(let name): return [name]
+            case .categorical(let name, _, let levels): return levels.map { "\(name)=\($0)" }
+            }
+        }
+    }
+
+    /// Learns the encoding of every column of `table` except those in `excluding`.
+    ///
+    /// - Throws: `FeatureError.noFeatureColumns` when no column is left.
+    public init(learningFrom table: FlatTable, excluding: Set<String>) throws(FeatureError) {
+        columns = table.columns.filter { !excluding.contains($0.name) }.map { column in
+            switch column.values {
+            case .numeric:
+                return .numeric(name: column.name)
+            case .text(let values):
+                var counts: [String: Int] = [:]
+                for value in values { counts[value ?? FlatTable.missingLevel, default: 0] += 1 }
+                let reference = counts.min { $0.value != $1.value ? $0.value > $1.value : $0.key < $1.key }!.key
+                return .categorical(name: column.name, reference: reference,
+                                    levels: counts.keys.filter { $0 != reference }.sorted())
+            }
+        }
+        guard !columns.isEmpty else { throw .noFeatureColumns(file: table.file) }
+    }
+
+    /// Encodes `table` into a feature matrix, one row per table row.
+    ///
+    /// - Throws: `FeatureError.missingColumn` if a column is absent, `.missingValue` for an
+    ///   empty numeric cell, `.notANumber` if a column that was numeric is now text.
+    /// - Complexity: O(rows × features).
+    public func encode(_ table: FlatTable) throws(FeatureError) -> Matrix {
+        let names = featureNames
+        var x = Matrix(rows: table.rowCount, columns: names.count)
+        var offset = 0
+        for encoding in columns {
+            guard let column = table.column(named: encoding.name) else {
+                throw .missingColumn(file: table.file, column: encoding.name, role: "model's feature",
+                                     available: table.columns.map(\.name))
+            }
+            switch (encoding, column.values) {
+            case (.numeric, .numeric(let values)):
+                for (i, value) in values.enumerated() {
+                    guard let value else {
+                        throw .missingValue(file: table.file, line: table.lines[i], column: encoding.name, role: "numeric feature")
+                    }
+                    x[i, offset] = value
+                }
+                offset += 1
+            case (.numeric, .text(let values)):
+                let i = values.firstIndex { $0 != nil && Double($0!) == nil } ?? 0
+                throw .notANumber(file: table.file, line: table.lines[i], column: encoding.name, value: values[i] ?? "")
+            case (.categorical(_, _, let levels), _):
+                let position = Dictionary(uniqueKeysWithValues: levels.enumerated().map { ($1, $0) })
+                for i in 0..<table.rowCount {
+                    if let k = position[column.values.text(at: i)] { x[i, offset + k] = 1 }
+                }
+                offset += levels.count
+            }
+        }
+        return x
+    }
+}
+
+extension FlatTable.Values {
+    /// The value at `row` as text, empty cells as `FlatTable.missingLevel`.
+    func text(at row: Int) -> String {
+        switch self {
+        case .text(let values): return values[row] ?? FlatTable.missingLevel
+        case .numeric(let values): return values[row].map { "\($0)" } ?? FlatTable.missingLevel
+        }
+    }
+}
