@@ -1,0 +1,116 @@
+import Foundation
+import Training
+
+/// Reading and writing model files: JSON, keys sorted, doubles in their shortest exact form.
+public enum ModelFile {
+    /// Encodes `model` as the bytes of a model file.
+    public static func encode(_ model: PropensityModel) -> Data {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+        // A model holds only finite numbers (the trainer guarantees it), so encoding cannot fail.
+        var data = try! encoder.encode(model)
+        data.append(0x0A)
+        return data
+    }
+
+    /// Writes `model` to `url` atomically: a failed write leaves any previous file intact.
+    ///
+    /// - Throws: `ModelFileError.cannotWrite`.
+    public static func write(_ model: PropensityModel, to url: URL) throws(ModelFileError) {
+        do {
+            try AtomicFile.write(encode(model), to: url)
+        } catch {
+            throw .cannotWrite(error)
+        }
+    }
+
+    /// Reads and checks a model file.
+    ///
+    /// - Throws: `ModelFileError` when the file cannot be read, is not a Propensity model, has
+    ///   another format version, or is inconsistent (for example edited by hand).
+    public static func read(from url: URL) throws(ModelFileError) -> PropensityModel {
+        let path = url.path
+        let data: Data
+        do {
+            data = try Data(contentsOf: url)
+        } catch {
+            throw .unreadable(path: path, reason: (error as NSError).localizedDescription)
+        }
+        struct Header: Decodable {
+            let format: String?
+            let formatVersion: Int?
+        }
+        guard let header = try? JSONDecoder().decode(Header.self, from: data), header.format == PropensityModel.formatName else {
+            throw .notAModel(path: path)
+        }
+        guard header.formatVersion == PropensityModel.currentFormatVersion else {
+            throw .unsupportedVersion(path: path, found: header.formatVersion ?? 0, supported: PropensityModel.currentFormatVersion)
+        }
+        let model: PropensityModel
+        do {
+            model = try JSONDecoder().decode(PropensityModel.self, from: data)
+        } catch let error as DecodingError {
+            throw .corrupted(path: path, detail: describe(error))
+        } catch {
+            throw .corrupted(path: path, detail: "\(error)")
+        }
+        try check(model, path: path)
+        return model
+    }
+
+    private static func check(_ model: PropensityModel, path: String) throws(ModelFileError) {
+        let fit = model.fit
+        let d = fit.featureNames.count
+        if model.encoding.featureNames != fit.featureNames {
+            throw .corrupted(path: path, detail: "the encoding's features do not match the coefficients' features")
+        }
+        if fit.coefficients.count != d || fit.covariance.count != (d + 1) * (d + 1)
+            || fit.centers.count != d || fit.standardDeviations.count != d {
+            throw .corrupted(path: path, detail: "the coefficients, covariance and scaling do not all have \(d) features")
+        }
+        if !([fit.intercept] + fit.coefficients + fit.covariance).allSatisfy(\.isFinite) {
+            throw .corrupted(path: path, detail: "a coefficient or covariance entry is not a finite number")
+        }
+    }
+
+    private static func describe(_ error: DecodingError) -> String {
+        func path(_ context: DecodingError.Context) -> String {
+            let keys = context.codingPath.map { $0.intValue.map { "[\($0)]" } ?? ".\($0.stringValue)" }.joined()
+            return keys.isEmpty ? "the top level" : String(keys.drop { $0 == "." })
+        }
+        switch error {
+        case .keyNotFound(let key, let context):
+            return "`\(key.stringValue)` is missing at \(path(context))"
+        case .typeMismatch(_, let context), .valueNotFound(_, let context), .dataCorrupted(let context):
+            return "\(path(context)): \(context.debugDescription)"
+        @unknown default:
+            return "\(error)"
+        }
+    }
+}
+
+/// Why a model file could not be read or written.
+public enum ModelFileError: Error, Equatable, CustomStringConvertible, Sendable {
+    case unreadable(path: String, reason: String)
+    case notAModel(path: String)
+    case unsupportedVersion(path: String, found: Int, supported: Int)
+    case corrupted(path: String, detail: String)
+    case cannotWrite(AtomicFileError)
+
+    public var description: String {
+        switch self {
+        case .unreadable(let path, let reason):
+            return "Cannot read the model file \(path): \(reason)"
+        case .notAModel(let path):
+            return "\(path) is not a Propensity model file (no \"format\": \"\(PropensityModel.formatName)\" in a JSON object). "
+                + "Pass a file written by `propensity train --out`."
+        case .unsupportedVersion(let path, let found, let supported):
+            return "\(path) is a model of format version \(found); this Propensity (\(PropensityVersion.current)) reads version \(supported). "
+                + "Retrain the model with this version."
+        case .corrupted(let path, let detail):
+            return "The model file \(path) is damaged or was edited by hand: \(detail). Retrain the model or restore the file."
+        case .cannotWrite(let error):
+            return error.description
+        }
+    }
+}

@@ -1,0 +1,139 @@
+import Foundation
+import Training
+
+/// The fit summary people read: the model's statistics and the coefficient table, laid out
+/// as statsmodels' `LogitResults.summary()` does, plus odds ratios.
+public enum ModelSummary {
+    /// The summary as text, lines of at most 100 characters.
+    public static func text(_ model: PropensityModel) -> String {
+        let fit = model.fit
+        let outcome = model.label.positive.map { "\(model.label.column) = \($0)" } ?? model.label.column
+        let penalty = fit.settings.l2 == 0
+            ? "none (maximum likelihood)"
+            : "L2, λ = \(number(fit.settings.l2)) on \(fit.settings.standardize ? "standardized" : "raw") coefficients"
+        let convergence = fit.converged
+            ? "yes, after \(fit.iterations) Newton iteration\(fit.iterations == 1 ? "" : "s")"
+            : "NO: stopped after \(fit.iterations) iterations; treat the estimates with care"
+        var lines: [String] = []
+        let rule = String(repeating: "=", count: 100)
+        lines.append("Logistic regression of \(outcome)")
+        lines.append(rule)
+        func pair(_ a: String, _ av: String, _ b: String, _ bv: String) {
+            lines.append(pad(a, 22) + padLeft(av, 26) + "    " + pad(b, 22) + padLeft(bv, 26))
+        }
+        pair("Training data:", model.trainingData.file, "Observations:", "\(fit.observationCount)")
+        pair("Wins:", "\(model.trainingData.positives) (\(String(format: "%.1f", 100 * fit.positiveRate))%)",
+             "Features:", "\(fit.coefficients.count)")
+        pair("Log-likelihood:", number(fit.logLikelihood), "Null log-likelihood:", number(fit.nullLogLikelihood))
+        pair("Pseudo R² (McFadden):", String(format: "%.4f", fit.pseudoRSquared), "Objective:", number(fit.objective))
+        pair("AIC:", number(fit.aic), "BIC:", number(fit.bic))
+        if let metrics = model.trainingMetrics {
+            pair("Training AUC:", String(format: "%.4f", metrics.auc), "Training log-loss:", String(format: "%.4f", metrics.logLoss))
+            pair("Training Brier:", String(format: "%.4f", metrics.brier), "Max |gradient|:", String(format: "%.2e", fit.maxAbsGradient))
+        }
+        lines.append(pad("Penalty:", 22) + penalty)
+        lines.append(pad("Converged:", 22) + convergence)
+        lines.append(rule)
+        let nameWidth = max(24, min(40, (fit.featureNames + ["intercept"]).map(\.count).max() ?? 0))
+        lines.append(pad("", nameWidth) + ["coef", "std err", "z", "P>|z|", "[0.025", "0.975]", "odds ratio"]
+            .map { padLeft($0, 11) }.joined())
+        lines.append(String(repeating: "-", count: 100))
+        for row in fit.coefficientTable {
+            let cells = [number(row.estimate), number(row.standardError), String(format: "%.3f", row.zValue),
+                         String(format: "%.3f", row.pValue), number(row.lower95), number(row.upper95),
+                         row.name == "intercept" ? "" : number(row.oddsRatio)]
+            lines.append(pad(row.name, nameWidth) + cells.map { padLeft($0, 11) }.joined())
+        }
+        lines.append(rule)
+        if fit.settings.l2 > 0 {
+            lines.append("Standard errors are from the inverse of the penalized Hessian; p-values and intervals")
+            lines.append("of a penalized fit are approximate (shrunk towards zero).")
+        }
+        return lines.joined(separator: "\n") + "\n"
+    }
+
+    /// Four significant digits, in plain or scientific notation as the size requires.
+    static func number(_ value: Double) -> String {
+        let magnitude = abs(value)
+        if magnitude != 0 && (magnitude < 1e-3 || magnitude >= 1e6) { return String(format: "%.3e", value) }
+        return String(format: "%.4f", value)
+    }
+
+    private static func pad(_ text: String, _ width: Int) -> String {
+        text.count >= width ? text : text + String(repeating: " ", count: width - text.count)
+    }
+
+    private static func padLeft(_ text: String, _ width: Int) -> String {
+        text.count >= width ? " " + text : String(repeating: " ", count: width - text.count) + text
+    }
+}
+
+/// The machine-readable summary `propensity inspect --json` prints.
+public struct ModelReport: Codable, Equatable, Sendable {
+    /// The intercept.
+    public let intercept: Double
+    /// Coefficient by feature name.
+    public let coefficients: [String: Double]
+    /// Standard error by feature name, and `intercept`.
+    public let standardErrors: [String: Double]
+    /// Wald z by feature name, and `intercept`.
+    public let zValues: [String: Double]
+    /// Two-sided p-value by feature name, and `intercept`.
+    public let pValues: [String: Double]
+    /// 95% confidence interval `[lower, upper]` by feature name, and `intercept`.
+    public let confidenceIntervals: [String: [Double]]
+    /// Odds ratio `exp(coefficient)` by feature name.
+    public let oddsRatios: [String: Double]
+    /// Feature names in coefficient order.
+    public let featureNames: [String]
+    public let logLikelihood: Double
+    public let nullLogLikelihood: Double
+    public let pseudoRSquared: Double
+    public let aic: Double
+    public let bic: Double
+    public let objective: Double
+    public let iterations: Int
+    public let converged: Bool
+    public let observations: Int
+    public let l2: Double
+    public let standardize: Bool
+    public let trainingMetrics: ClassificationMetrics?
+
+    /// The report of a model.
+    public init(_ model: PropensityModel) {
+        let fit = model.fit
+        let table = fit.coefficientTable
+        func byName(_ value: (CoefficientEstimate) -> Double) -> [String: Double] {
+            Dictionary(table.map { ($0.name, value($0)) }, uniquingKeysWith: { a, _ in a })
+        }
+        intercept = fit.intercept
+        coefficients = Dictionary(zip(fit.featureNames, fit.coefficients).map { ($0, $1) }, uniquingKeysWith: { a, _ in a })
+        standardErrors = byName(\.standardError)
+        zValues = byName(\.zValue)
+        pValues = byName(\.pValue)
+        confidenceIntervals = Dictionary(table.map { ($0.name, [$0.lower95, $0.upper95]) }, uniquingKeysWith: { a, _ in a })
+        oddsRatios = Dictionary(table.dropFirst().map { ($0.name, $0.oddsRatio) }, uniquingKeysWith: { a, _ in a })
+        featureNames = fit.featureNames
+        logLikelihood = fit.logLikelihood
+        nullLogLikelihood = fit.nullLogLikelihood
+        pseudoRSquared = fit.pseudoRSquared
+        aic = fit.aic
+        bic = fit.bic
+        objective = fit.objective
+        iterations = fit.iterations
+        converged = fit.converged
+        observations = fit.observationCount
+        l2 = fit.settings.l2
+        standardize = fit.settings.standardize
+        trainingMetrics = model.trainingMetrics
+    }
+
+    /// The report as pretty-printed JSON with sorted keys.
+    public var json: Data {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+        var data = try! encoder.encode(self)
+        data.append(0x0A)
+        return data
+    }
+}

@@ -1,1 +1,0 @@
-// `Scoring`: see the README's architecture section.
