@@ -49,6 +49,6 @@ let package = Package(
         .testTarget(name: "FeaturesTests", dependencies: ["Features", "TestSupport"]),
         .testTarget(name: "TrainingTests", dependencies: ["Training", "TestSupport"]),
         .testTarget(name: "ScoringTests", dependencies: ["Scoring", "TestSupport"]),
-        .testTarget(name: "PropensityCLITests", dependencies: ["TestSupport"]),
+        .testTarget(name: "PropensityCLITests", dependencies: ["PropensityCLI", "TestSupport"]),
     ]
 )

@@ -1,2 +1,17 @@
 import ArgumentParser
-@main struct PropensityCommand: ParsableCommand {}
+
+/// `propensity`: train, inspect and apply propensity-to-close models.
+@main
+struct PropensityCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "propensity",
+        abstract: "Propensity-to-close models for sales-qualified leads.",
+        discussion: """
+            Trains logistic regression models on closed-won / closed-lost history and \
+            reports the statistics a data team expects. Run `propensity help <command>` for \
+            a command's options.
+            """,
+        version: "0.1.0",
+        subcommands: [Train.self, Inspect.self]
+    )
+}
