@@ -9,7 +9,7 @@ One row per closed sales-qualified lead (SQL), with firmographic, BANT, engageme
 follow-up features as of the cut-off, and the label `outcome` (`won` / `lost`). There is
 no id column: the trainer treats every non-label column as a feature.
 
-The generating model follows the field beliefs in the project's DOMAIN.md, so a fitted model should
+The generating model follows beliefs common in B2B sales (buying-team breadth, speed to lead, follow-up), so a fitted model should
 recover their signs: five or more buying-team contacts engaged in the first 14 days raises
 the odds, the finance contact reading the ROI paper raises them, a slow first touch lowers
 them, more sales touches raise them (no touch at all is a warning), and budget plus

@@ -10,7 +10,7 @@ public enum ModelSummary {
         let outcome = model.label.positive.map { "\(model.label.column) = \($0)" } ?? model.label.column
         let penalty = fit.settings.l2 == 0
             ? "none (maximum likelihood)"
-            : "L2, λ = \(number(fit.settings.l2)) on \(fit.settings.standardize ? "standardized" : "raw") coefficients"
+            : "L2, λ = \(String(format: "%g", fit.settings.l2)) on \(fit.settings.standardize ? "standardized" : "raw") coefficients"
         let convergence = fit.converged
             ? "yes, after \(fit.iterations) Newton iteration\(fit.iterations == 1 ? "" : "s")"
             : "NO: stopped after \(fit.iterations) iterations; treat the estimates with care"
@@ -42,7 +42,8 @@ public enum ModelSummary {
             let cells = [number(row.estimate), number(row.standardError), String(format: "%.3f", row.zValue),
                          String(format: "%.3f", row.pValue), number(row.lower95), number(row.upper95),
                          row.name == "intercept" ? "" : number(row.oddsRatio)]
-            lines.append(pad(row.name, nameWidth) + cells.map { padLeft($0, 11) }.joined())
+            let line = pad(row.name, nameWidth) + cells.map { padLeft($0, 11) }.joined()
+            lines.append(String(line.reversed().drop { $0 == " " }.reversed()))
         }
         lines.append(rule)
         if fit.settings.l2 > 0 {
