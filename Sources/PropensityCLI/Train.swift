@@ -40,6 +40,9 @@ struct Train: ParsableCommand {
     @Option(help: ArgumentHelp("Where to write the model (JSON).", valueName: "model.json"))
     var out: String
 
+    @Flag(help: "Report progress on standard error even when it is not a terminal.")
+    var progress = false
+
     @OptionGroup var performance: PerformanceOptions
 
     func validate() throws {
@@ -50,12 +53,18 @@ struct Train: ParsableCommand {
 
     func run() throws {
         performance.apply()
+        let reporter = ProgressReporter(forced: progress)
         let url = URL(fileURLWithPath: data)
+        reporter.report("Reading \(data)")
         let table = try FlatTable(contentsOf: url, categorical: Set(categorical))
         let set = try LabelledFlatTable(table, label: label, positive: positive, weight: weight)
         let trainingData = try TrainingData(features: set.features, labels: set.labels, weights: set.weights,
                                             featureNames: set.encoding.featureNames)
-        let fit = try LogisticRegression(l2: l2, standardize: standardize).fit(trainingData)
+        reporter.report("Read \(table.rowCount) rows; fitting \(set.features.columns) features")
+        let fit = try LogisticRegression(l2: l2, standardize: standardize).fit(trainingData) { step in
+            reporter.report(String(format: "Newton iteration %d: objective %.10g, max |gradient| %.2e, step %g",
+                                   step.iteration, step.value, step.maxAbsGradient, step.stepSize))
+        }
         let metrics = ClassificationMetrics(probabilities: fit.probabilities(set.features), labels: set.labels, weights: set.weights)
         let model = PropensityModel(
             label: LabelDefinition(column: label, positive: positive), weightColumn: weight,

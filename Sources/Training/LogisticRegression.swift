@@ -41,9 +41,12 @@ public struct LogisticRegression: Codable, Equatable, Sendable {
 
     /// Fits the model to labelled rows in memory.
     ///
+    /// - Parameters:
+    ///   - data: The rows.
+    ///   - onStep: Called after each Newton step, for progress reports; default none.
     /// - Throws: `TrainingError` for degenerate data (see `fit(_:featureNames:)`).
-    public func fit(_ data: TrainingData) throws(TrainingError) -> LogisticRegressionFit {
-        try fit(data, featureNames: data.featureNames)
+    public func fit(_ data: TrainingData, onStep: ((NewtonStep) -> Void)? = nil) throws(TrainingError) -> LogisticRegressionFit {
+        try fit(data, featureNames: data.featureNames, onStep: onStep)
     }
 
     /// Fits the model to rows from any source.
@@ -54,12 +57,14 @@ public struct LogisticRegression: Codable, Equatable, Sendable {
     /// - Parameters:
     ///   - source: The rows.
     ///   - featureNames: One name per feature, for messages and reports.
+    ///   - onStep: Called after each Newton step, for progress reports; default none.
     /// - Returns: The fit, with coefficients on the original scale and their covariance.
     /// - Throws: `TrainingError.noRows`, `.singleClass`, `.constantColumns`; without a penalty
     ///   also `.fewerRowsThanParameters`, `.collinearColumns`, `.perfectSeparation` and
     ///   `.quasiCompleteSeparation`; `.invalidSetting` for a bad `l2`.
     /// - Complexity: O(n·d²) per Newton step, BLAS `dsyrk`; typically 5–10 steps.
-    public func fit<Source: RowBlockSource>(_ source: Source, featureNames: [String]) throws(TrainingError) -> LogisticRegressionFit {
+    public func fit<Source: RowBlockSource>(_ source: Source, featureNames: [String],
+                                            onStep: ((NewtonStep) -> Void)? = nil) throws(TrainingError) -> LogisticRegressionFit {
         guard l2.isFinite && l2 >= 0 else {
             throw .invalidSetting("The L2 penalty must be a finite number ≥ 0, not \(format(l2)).")
         }
@@ -106,7 +111,7 @@ public struct LogisticRegression: Codable, Equatable, Sendable {
         let solver = NewtonCholeskySolver(gradientTolerance: tolerance * weightSum,
                                           decrementTolerance: 1e-14 * weightSum,
                                           maxIterations: maxIterations)
-        let solution = try solver.minimize(objective, from: start, initial: initial)
+        let solution = try solver.minimize(objective, from: start, initial: initial, onStep: onStep)
         if !penalized {
             // Coefficients running off to infinity fit some rows with certainty (and may end
             // with a Hessian too close to singular to factor).

@@ -45,13 +45,15 @@ public struct NewtonCholeskySolver: Sendable {
     ///   - objective: A convex, twice-differentiable objective.
     ///   - start: The starting point.
     ///   - initial: The evaluation (with Hessian) at `start`, if the caller already has it.
+    ///   - onStep: Called after each accepted step, for progress reports.
     /// - Returns: The solution, its evaluation and factored Hessian, and a convergence report.
     /// - Throws: Whatever `objective` throws; `TrainingError.lineSearchFailed` if no step
     ///   decreases the value. A Hessian that is not positive definite ends the iterations with
     ///   `converged == false` and `failure` set.
     /// - Complexity: Per iteration, one evaluation with Hessian plus one Cholesky, O(p³).
     public func minimize<Objective: TwiceDifferentiableObjective>(
-        _ objective: Objective, from start: [Double], initial: ObjectiveEvaluation? = nil
+        _ objective: Objective, from start: [Double], initial: ObjectiveEvaluation? = nil,
+        onStep: ((NewtonStep) -> Void)? = nil
     ) throws(TrainingError) -> NewtonSolution {
         var x = start
         var current: ObjectiveEvaluation
@@ -126,6 +128,8 @@ public struct NewtonCholeskySolver: Sendable {
             x = trialPoint
             current = trial
             iterations += 1
+            onStep?(NewtonStep(iteration: iterations, value: current.value, stepSize: t,
+                               maxAbsGradient: current.gradient!.reduce(0) { max($0, abs($1)) }))
         }
     }
 }
@@ -149,4 +153,16 @@ public struct NewtonSolution: Sendable {
     public let newtonDecrement: Double
     /// Why the Hessian could not be factored at `parameters`, if it could not.
     public var failure: LinearAlgebraError? = nil
+}
+
+/// One accepted Newton step, as reported to a progress observer.
+public struct NewtonStep: Sendable {
+    /// The 1-based iteration number.
+    public let iteration: Int
+    /// The objective's value after the step.
+    public let value: Double
+    /// The fraction of the Newton step taken (1 unless the line search shortened it).
+    public let stepSize: Double
+    /// `max|gᵢ|` after the step.
+    public let maxAbsGradient: Double
 }

@@ -1,0 +1,84 @@
+import Testing
+import TestSupport
+
+/// The help text users read, exactly (at a 100-column terminal).
+struct HelpTextTests {
+    @Test("propensity --help")
+    func root() throws {
+        #expect(try runPropensity(["--help"]).standardOutput == """
+            OVERVIEW: Propensity-to-close models for sales-qualified leads.
+
+            Trains logistic regression models on closed-won / closed-lost history and reports the statistics a
+            data team expects. Run `propensity help <command>` for a command's options.
+
+            USAGE: propensity <subcommand>
+
+            OPTIONS:
+              --version               Show the version.
+              -h, --help              Show help information.
+
+            SUBCOMMANDS:
+              train                   Fit a logistic regression to a flat CSV table and save the model.
+              inspect                 Print a saved model's statistics and coefficient table.
+
+              See 'propensity help <subcommand>' for detailed help.
+
+            """)
+    }
+
+    @Test("propensity train --help")
+    func train() throws {
+        #expect(try runPropensity(["train", "--help"]).standardOutput == """
+            OVERVIEW: Fit a logistic regression to a flat CSV table and save the model.
+
+            Every column other than the label and the weight is a feature: a column whose values are mostly
+            numbers is numeric (every value must then be a finite number); any other column is categorical,
+            one-hot encoded with its most frequent level as the reference. The fit summary is printed; the
+            model file is written atomically, and not at all if anything fails.
+
+            USAGE: propensity train --data <file.csv> --label <column> [--positive <value>] [--weight <column>] [--l2 <lambda>] [--standardize] [--no-standardize] [--categorical <column> ...] --out <model.json> [--progress] [--threads <n>]
+
+            OPTIONS:
+              --data <file.csv>       The flat table to train on (CSV with a header row).
+              --label <column>        The column holding the outcome: 0/1, true/false, or text with --positive.
+              --positive <value>      The label value that marks a win; every other value is a loss.
+              --weight <column>       A column of non-negative sample weights.
+              --l2 <lambda>           The L2 penalty strength λ ≥ 0 (λ = 1/C in scikit-learn). (default: 0.0)
+              --standardize/--no-standardize
+                                      Penalize coefficients of columns scaled to unit standard deviation;
+                                      --no-standardize penalizes raw coefficients. (default: --standardize)
+              --categorical <column>  Read this column as categorical even if it holds numbers (repeatable).
+              --out <model.json>      Where to write the model (JSON).
+              --progress              Report progress on standard error even when it is not a terminal.
+              --threads <n>           OpenBLAS threads (default: OPENBLAS_NUM_THREADS, else one per core).
+              --version               Show the version.
+              -h, --help              Show help information.
+
+
+            """)
+    }
+
+    @Test("propensity inspect --help")
+    func inspect() throws {
+        #expect(try runPropensity(["inspect", "--help"]).standardOutput == """
+            OVERVIEW: Print a saved model's statistics and coefficient table.
+
+            With --json, prints an object with intercept, coefficients, standardErrors, zValues, pValues,
+            confidenceIntervals and oddsRatios (each keyed by feature name; the intercept's under `intercept`),
+            logLikelihood, nullLogLikelihood, pseudoRSquared, aic, bic, iterations, converged and
+            trainingMetrics.
+
+            USAGE: propensity inspect <model.json> [--json]
+
+            ARGUMENTS:
+              <model.json>            The model file written by `propensity train`.
+
+            OPTIONS:
+              --json                  Print JSON instead of a table.
+              --version               Show the version.
+              -h, --help              Show help information.
+
+
+            """)
+    }
+}
