@@ -34,4 +34,23 @@ public enum LogisticLoss {
         let e = exp(-abs(eta))
         return e / ((1 + e) * (1 + e))
     }
+
+    /// The loss, the residual `p − y` and the variance `p(1 − p)` of one example, from a single
+    /// `exp`: with `e = exp(−|η|)`, `p = 1/(1 + e)` or `e/(1 + e)` by the sign of `η`, and the
+    /// loss is `max(z, 0) + log1p(e)` for `z = (1 − 2y)·η`. The residual of a positive example is
+    /// computed as `−(1 − p)`, which keeps its relative accuracy when `p` is close to 1.
+    @inline(__always)
+    public static func terms(eta: Double, label: Double) -> (loss: Double, residual: Double, variance: Double) {
+        let e = exp(-abs(eta))
+        let onePlus = 1 + e
+        let z = label == 1 ? -eta : eta
+        let loss = (z > 0 ? z : 0) + log1p(e)
+        let residual: Double
+        if label == 1 {
+            residual = -(eta >= 0 ? e / onePlus : 1 / onePlus)
+        } else {
+            residual = eta >= 0 ? 1 / onePlus : e / onePlus
+        }
+        return (loss, residual, e / (onePlus * onePlus))
+    }
 }

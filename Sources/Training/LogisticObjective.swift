@@ -141,14 +141,15 @@ public struct LogisticPassStatistics: Sendable {
             rows += 1
             let margin = y == 1 ? e : -e
             if margin <= 0 { wrong += 1 } else if margin >= 23 { certain += 1 }
-            loss += s * LogisticLoss.loss(eta: e, label: y)
+            let terms = LogisticLoss.terms(eta: e, label: y)
+            loss += s * terms.loss
             if order >= .gradient {
-                let r = s * (LogisticLoss.probability(eta: e) - y)
+                let r = s * terms.residual
                 residuals[i] = r
                 residualSum += r
             }
             if order == .hessian {
-                rootWeights[i] = (s * LogisticLoss.variance(eta: e)).squareRoot()
+                rootWeights[i] = (s * terms.variance).squareRoot()
             }
         }
         self.loss += loss

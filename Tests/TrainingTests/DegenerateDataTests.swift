@@ -1,3 +1,4 @@
+import Foundation
 import LinearAlgebra
 import Testing
 @testable import Training
@@ -115,5 +116,16 @@ struct DegenerateDataTests {
         #expect(LogisticLoss.loss(eta: 1e308, label: 1) == 0)
         #expect(LogisticLoss.loss(eta: 1e308, label: 0) == 1e308)
         #expect(LogisticLoss.loss(eta: -800, label: 1) == 800)
+        // The one-exp form agrees with the separate functions, and keeps tiny residuals exact.
+        for eta in [-40.0, -3, -0.5, 0, 0.5, 3, 40] {
+            for y in [0.0, 1.0] {
+                let t = LogisticLoss.terms(eta: eta, label: y)
+                #expect(abs(t.loss - LogisticLoss.loss(eta: eta, label: y)) <= 1e-15 * max(1, t.loss))
+                #expect(abs(t.residual - (LogisticLoss.probability(eta: eta) - y)) <= 2e-16)
+                #expect(abs(t.variance - LogisticLoss.variance(eta: eta)) <= 1e-17)
+            }
+        }
+        // 1 − p for η = 40 is e⁻⁴⁰/(1 + e⁻⁴⁰), which `p − 1` would round to −4.2e-18 or 0.
+        #expect(LogisticLoss.terms(eta: 40, label: 1).residual == -exp(-40.0) / (1 + exp(-40.0)))
     }
 }
