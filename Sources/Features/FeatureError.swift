@@ -24,6 +24,8 @@ public enum FeatureError: Error, Equatable, CustomStringConvertible, Sendable {
     case noRows(file: String)
     /// Apart from the label and weight, the file has no columns.
     case noFeatureColumns(file: String)
+    /// A feature column has a name that reports use for something else.
+    case reservedColumnName(file: String, column: String)
 
     public var description: String {
         switch self {
@@ -54,6 +56,9 @@ public enum FeatureError: Error, Equatable, CustomStringConvertible, Sendable {
             return "\(file) has a header but no data rows."
         case .noFeatureColumns(let file):
             return "\(file) has no feature columns besides the label and weight."
+        case .reservedColumnName(let file, let column):
+            return "\(file) has a feature column named `\(column)`, which reports use for the model's own \(column). "
+                + "Rename the column."
         }
     }
 }

@@ -26,6 +26,13 @@ public struct FlatTableEncoding: Codable, Equatable, Sendable {
     /// The encodings, in feature order.
     public let columns: [ColumnEncoding]
 
+    /// The source columns encoded as categorical: read them with
+    /// `FlatTable(contentsOf:categorical:)` when applying this encoding, so that codes such as
+    /// `02139` keep their spelling.
+    public var categoricalColumns: Set<String> {
+        Set(columns.compactMap { if case .categorical(let name, _, _) = $0 { name } else { nil } })
+    }
+
     /// The feature names: numeric columns by name, dummies as `column=level`.
     public var featureNames: [String] {
         columns.flatMap { encoding -> [String] in
@@ -53,6 +60,9 @@ public struct FlatTableEncoding: Codable, Equatable, Sendable {
             }
         }
         guard !columns.isEmpty else { throw .noFeatureColumns(file: table.file) }
+        if columns.contains(where: { $0.name == "intercept" }) {
+            throw .reservedColumnName(file: table.file, column: "intercept")
+        }
     }
 
     /// Encodes `table` into a feature matrix, one row per table row.
@@ -79,8 +89,12 @@ public struct FlatTableEncoding: Codable, Equatable, Sendable {
                 }
                 offset += 1
             case (.numeric, .text(let values)):
-                let i = values.firstIndex { $0 != nil && Double($0!) == nil } ?? 0
-                throw .notANumber(file: table.file, line: table.lines[i], column: encoding.name, value: values[i] ?? "")
+                // Read as text: either some value is not a number, or every cell is empty.
+                if let i = values.firstIndex(where: { $0 != nil && Double($0!) == nil }) {
+                    throw .notANumber(file: table.file, line: table.lines[i], column: encoding.name, value: values[i]!)
+                }
+                let i = values.firstIndex { $0 == nil } ?? 0
+                throw .missingValue(file: table.file, line: table.lines[i], column: encoding.name, role: "numeric feature")
             case (.categorical(_, _, let levels), _):
                 let position = Dictionary(uniqueKeysWithValues: levels.enumerated().map { ($1, $0) })
                 for i in 0..<table.rowCount {
@@ -98,7 +112,9 @@ extension FlatTable.Values {
     func text(at row: Int) -> String {
         switch self {
         case .text(let values): return values[row] ?? FlatTable.missingLevel
-        case .numeric(let values): return values[row].map { "\($0)" } ?? FlatTable.missingLevel
+        // A code column that reads as numbers in a later file must still find its levels:
+        // `7` is the level "7", not "7.0".
+        case .numeric(let values): return values[row].map(format) ?? FlatTable.missingLevel
         }
     }
 }

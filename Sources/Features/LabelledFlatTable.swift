@@ -116,7 +116,10 @@ public struct LabelledFlatTable: Sendable {
             }
         case .text(let values):
             let i = values.firstIndex { $0 == nil || Double($0!) == nil } ?? 0
-            throw .invalidWeight(file: table.file, line: table.lines[i], column: column.name, value: values[i] ?? "")
+            guard let value = values[i] else {
+                throw .missingValue(file: table.file, line: table.lines[i], column: column.name, role: "weight")
+            }
+            throw .invalidWeight(file: table.file, line: table.lines[i], column: column.name, value: value)
         }
     }
 }

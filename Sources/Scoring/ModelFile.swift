@@ -34,7 +34,9 @@ public enum ModelFile {
         do {
             data = try Data(contentsOf: url)
         } catch {
-            throw .unreadable(path: path, reason: (error as NSError).localizedDescription)
+            let reason = FileManager.default.fileExists(atPath: path)
+                ? (error as NSError).localizedDescription : "no such file"
+            throw .unreadable(path: path, reason: reason)
         }
         struct Header: Decodable {
             let format: String?
@@ -43,8 +45,11 @@ public enum ModelFile {
         guard let header = try? JSONDecoder().decode(Header.self, from: data), header.format == PropensityModel.formatName else {
             throw .notAModel(path: path)
         }
-        guard header.formatVersion == PropensityModel.currentFormatVersion else {
-            throw .unsupportedVersion(path: path, found: header.formatVersion ?? 0, supported: PropensityModel.currentFormatVersion)
+        guard let version = header.formatVersion else {
+            throw .corrupted(path: path, detail: "`formatVersion` is missing")
+        }
+        guard version == PropensityModel.currentFormatVersion else {
+            throw .unsupportedVersion(path: path, found: version, supported: PropensityModel.currentFormatVersion)
         }
         let model: PropensityModel
         do {
@@ -100,7 +105,7 @@ public enum ModelFileError: Error, Equatable, CustomStringConvertible, Sendable 
     public var description: String {
         switch self {
         case .unreadable(let path, let reason):
-            return "Cannot read the model file \(path): \(reason)"
+            return "Cannot read the model file \(path): \(reason). Check the path, or train a model with `propensity train --out`."
         case .notAModel(let path):
             return "\(path) is not a Propensity model file (no \"format\": \"\(PropensityModel.formatName)\" in a JSON object). "
                 + "Pass a file written by `propensity train --out`."

@@ -4,7 +4,7 @@ import Training
 /// The fit summary people read: the model's statistics and the coefficient table, laid out
 /// as statsmodels' `LogitResults.summary()` does, plus odds ratios.
 public enum ModelSummary {
-    /// The summary as text, lines of at most 100 characters.
+    /// The summary as text: lines of 100 characters when feature names have at most 23.
     public static func text(_ model: PropensityModel) -> String {
         let fit = model.fit
         let outcome = model.label.positive.map { "\(model.label.column) = \($0)" } ?? model.label.column
@@ -34,7 +34,7 @@ public enum ModelSummary {
         lines.append(pad("Penalty:", 22) + penalty)
         lines.append(pad("Converged:", 22) + convergence)
         lines.append(rule)
-        let nameWidth = max(24, min(40, (fit.featureNames + ["intercept"]).map(\.count).max() ?? 0))
+        let nameWidth = max(23, min(40, (fit.featureNames + ["intercept"]).map(\.count).max() ?? 0))
         lines.append(pad("", nameWidth) + ["coef", "std err", "z", "P>|z|", "[0.025", "0.975]", "odds ratio"]
             .map { padLeft($0, 11) }.joined())
         lines.append(String(repeating: "-", count: 100))

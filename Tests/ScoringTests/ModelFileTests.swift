@@ -1,0 +1,237 @@
+import Features
+import Foundation
+import Scoring
+import TestSupport
+import Testing
+
+@testable import Training
+
+/// Every `Double` a fit stores, in a fixed order.
+private func storedDoubles(_ fit: LogisticRegressionFit) -> [Double] {
+    [fit.intercept] + fit.coefficients + fit.covariance + fit.centers + fit.standardDeviations
+        + [fit.weightSum, fit.positiveRate, fit.objective, fit.logLikelihood, fit.nullLogLikelihood,
+           fit.maxAbsGradient, fit.newtonDecrement, fit.settings.l2, fit.settings.tolerance]
+}
+
+/// The error reading `url` throws, or `nil` if it reads.
+private func readingError(_ url: URL) -> ModelFileError? {
+    do throws(ModelFileError) {
+        _ = try ModelFile.read(from: url)
+        return nil
+    } catch {
+        return error
+    }
+}
+
+/// Writes `model` to a new folder, lets `edit` change its JSON object, and writes that back.
+private func editedModelFile(_ model: PropensityModel, _ edit: (inout [String: Any]) -> Void) throws -> URL {
+    let url = try makeTemporaryDirectory().appendingPathComponent("model.json")
+    var object = try #require(JSONSerialization.jsonObject(with: ModelFile.encode(model)) as? [String: Any])
+    edit(&object)
+    try JSONSerialization.data(withJSONObject: object).write(to: url)
+    return url
+}
+
+/// Whether the keys of every object in the JSON `text` appear in ascending order.
+private func keysAreSorted(_ text: String) -> Bool {
+    var stack: [[String]?] = []  // keys of each open object; nil for an array
+    var chars = Array(text.unicodeScalars)[...]
+    while let c = chars.popFirst() {
+        switch c {
+        case "{": stack.append([])
+        case "[": stack.append(nil)
+        case "}":
+            guard let keys = stack.removeLast(), keys == keys.sorted(), Set(keys).count == keys.count else { return false }
+        case "]": stack.removeLast()
+        case "\"":
+            var string = ""
+            while let s = chars.popFirst(), s != "\"" {
+                string.unicodeScalars.append(s == "\\" ? chars.popFirst()! : s)
+            }
+            if chars.drop(while: { $0 == " " || $0 == "\n" }).first == ":", stack.last! != nil {
+                stack[stack.count - 1]!.append(string)
+            }
+        default: break
+        }
+    }
+    return stack.isEmpty
+}
+
+struct ModelFileTests {
+    @Test func aWrittenModelReadsBackBitForBit() throws {
+        let model = try spectorModel(l2: 1)
+        let url = try makeTemporaryDirectory().appendingPathComponent("model.json")
+        try ModelFile.write(model, to: url)
+        let read = try ModelFile.read(from: url)
+        #expect(read == model)
+        #expect(storedDoubles(read.fit).map(\.bitPattern) == storedDoubles(model.fit).map(\.bitPattern))
+        let metrics = try #require(model.trainingMetrics)
+        let readMetrics = try #require(read.trainingMetrics)
+        #expect([readMetrics.auc, readMetrics.logLoss, readMetrics.brier].map(\.bitPattern)
+                == [metrics.auc, metrics.logLoss, metrics.brier].map(\.bitPattern))
+    }
+
+    @Test func awkwardDoublesSurviveAWriteAndRead() throws {
+        let encoding = try JSONDecoder().decode(
+            FlatTableEncoding.self, from: Data(#"{"columns":[{"numeric":{"name":"a"}},{"numeric":{"name":"b"}}]}"#.utf8))
+        let values: [Double] = [
+            0.1 + 0.2, 1e-300, -0.0, 5e-324, 1.7976931348623157e308, 2.2250738585072014e-308, 1.0 / 3,
+            -123456.789e-20, 0.0,
+        ]
+        let fit = LogisticRegressionFit(
+            featureNames: ["a", "b"], intercept: 0.1 + 0.2, coefficients: [1e-300, -0.0], covariance: values,
+            settings: LogisticRegression(l2: 0.1), centers: [5e-324, -0.0], standardDeviations: [1.0 / 3, 1e-300],
+            observationCount: 3, weightSum: 2.9999999999999996, positiveRate: 0.1 + 0.2, objective: 1e300,
+            logLikelihood: -1e-300, nullLogLikelihood: -0.6931471805599453, iterations: 7, converged: true,
+            maxAbsGradient: 5e-324, newtonDecrement: -0.0)
+        let model = PropensityModel(
+            label: LabelDefinition(column: "won", positive: "yes"), weightColumn: "w", encoding: encoding, fit: fit,
+            trainingMetrics: nil,
+            trainingData: try DataFingerprint(file: writeFile("a,b,won,w\n"), rows: 3, positives: 1))
+        let url = try makeTemporaryDirectory().appendingPathComponent("model.json")
+        try ModelFile.write(model, to: url)
+        let read = try ModelFile.read(from: url)
+        #expect(read == model)
+        #expect(read.fit.covariance.map(\.bitPattern) == [
+            0x3FD3_3333_3333_3334, 0x01A5_6E1F_C2F8_F359, 0x8000_0000_0000_0000, 0x1, 0x7FEF_FFFF_FFFF_FFFF,
+            0x0010_0000_0000_0000, 0x3FD5_5555_5555_5555, (-123456.789e-20).bitPattern, 0,
+        ])
+        #expect(storedDoubles(read.fit).map(\.bitPattern) == storedDoubles(fit).map(\.bitPattern))
+    }
+
+    @Test func theFileIsJSONWithSortedKeys() throws {
+        let model = try spectorModel()
+        let url = try makeTemporaryDirectory().appendingPathComponent("model.json")
+        try ModelFile.write(model, to: url)
+        let data = try Data(contentsOf: url)
+        #expect(data == ModelFile.encode(model))
+        #expect(data.last == 0x0A)
+        let object = try #require(JSONSerialization.jsonObject(with: data) as? [String: Any])
+        #expect(object.keys.sorted() == [
+            "encoding", "fit", "format", "formatVersion", "label", "packageVersion", "trainingData", "trainingMetrics",
+        ])
+        #expect(object["format"] as? String == "propensity-model")
+        #expect(object["formatVersion"] as? Int == 1)
+        #expect(object["packageVersion"] as? String == "0.1.0")
+        #expect(keysAreSorted(String(decoding: data, as: UTF8.self)))
+        #expect(!keysAreSorted(#"{"b": 1, "a": {"c": [1, 2]}}"#), "The checker itself must see unsorted keys.")
+    }
+
+    @Test func aMissingFileIsUnreadable() throws {
+        let url = try makeTemporaryDirectory().appendingPathComponent("model.json")
+        let error = readingError(url)
+        #expect(error == .unreadable(path: url.path, reason: "no such file"))
+        #expect(error?.description == "Cannot read the model file \(url.path): no such file. "
+            + "Check the path, or train a model with `propensity train --out`.")
+    }
+
+    @Test("A file that is not a model's JSON object is not a model",
+          arguments: ["{}", "", "not json", "[1, 2]", #"{"format": "scikit-learn", "formatVersion": 1}"#])
+    func notAModel(_ text: String) throws {
+        let url = try makeTemporaryDirectory().appendingPathComponent("model.json")
+        try Data(text.utf8).write(to: url)
+        let error = readingError(url)
+        #expect(error == .notAModel(path: url.path))
+        #expect(
+            error?.description
+                == "\(url.path) is not a Propensity model file (no \"format\": \"propensity-model\" in a JSON object). "
+                + "Pass a file written by `propensity train --out`.")
+    }
+
+    @Test func anotherFormatVersionIsUnsupported() throws {
+        let url = try editedModelFile(try spectorModel()) { $0["formatVersion"] = 2 }
+        let error = readingError(url)
+        #expect(error == .unsupportedVersion(path: url.path, found: 2, supported: 1))
+        #expect(
+            error?.description
+                == "\(url.path) is a model of format version 2; this Propensity (0.1.0) reads version 1. "
+                + "Retrain the model with this version.")
+    }
+
+    @Test func aDeletedCoefficientIsCorruption() throws {
+        let url = try editedModelFile(try spectorModel()) { object in
+            var fit = object["fit"] as! [String: Any]
+            fit["coefficients"] = (fit["coefficients"] as! [Any]).dropLast() as [Any]
+            object["fit"] = fit
+        }
+        let error = readingError(url)
+        let detail = "the coefficients, covariance and scaling do not all have 3 features"
+        #expect(error == .corrupted(path: url.path, detail: detail))
+        #expect(
+            error?.description
+                == "The model file \(url.path) is damaged or was edited by hand: \(detail). Retrain the model or restore the file.")
+    }
+
+    @Test func aRenamedFeatureIsCorruption() throws {
+        let url = try editedModelFile(try spectorModel()) { object in
+            var fit = object["fit"] as! [String: Any]
+            fit["featureNames"] = ["GPA", "TUCE", "psi"]
+            object["fit"] = fit
+        }
+        #expect(readingError(url) == .corrupted(
+            path: url.path, detail: "the encoding's features do not match the coefficients' features"))
+    }
+
+    @Test func aValueTurnedIntoTextIsCorruptionAtItsPath() throws {
+        let url = try editedModelFile(try spectorModel()) { object in
+            var fit = object["fit"] as! [String: Any]
+            var coefficients = fit["coefficients"] as! [Any]
+            coefficients[1] = "0.095"
+            fit["coefficients"] = coefficients
+            object["fit"] = fit
+        }
+        let error = readingError(url)
+        let detail = "fit.coefficients[1]: Expected to decode Double but found a string instead."
+        #expect(error == .corrupted(path: url.path, detail: detail))
+        #expect(
+            error?.description
+                == "The model file \(url.path) is damaged or was edited by hand: \(detail). Retrain the model or restore the file.")
+    }
+
+    @Test func aDeletedKeyIsCorruptionNamingTheKey() throws {
+        let url = try editedModelFile(try spectorModel()) { object in
+            var fit = object["fit"] as! [String: Any]
+            fit["intercept"] = nil
+            object["fit"] = fit
+        }
+        #expect(readingError(url) == .corrupted(path: url.path, detail: "`intercept` is missing at fit"))
+    }
+
+    @Test func writingIntoAMissingFolderFailsAndLeavesNothing() throws {
+        let folder = try makeTemporaryDirectory()
+        let url = folder.appendingPathComponent("absent/model.json")
+        let expected = ModelFileError.cannotWrite(.cannotWrite(path: url.path, reason: "No such file or directory"))
+        #expect(throws: expected) { try ModelFile.write(try spectorModel(), to: url) }
+        #expect(
+            expected.description
+                == "Cannot write \(url.path): No such file or directory. "
+                + "Nothing was written; check that the folder exists and is writable.")
+        #expect(try FileManager.default.contentsOfDirectory(atPath: folder.path) == [])
+    }
+
+    @Test func aFailedRenameRemovesTheTemporaryFile() throws {
+        // The destination is a folder: the temporary file is written, then cannot replace it.
+        let folder = try makeTemporaryDirectory()
+        let url = folder.appendingPathComponent("model.json")
+        try FileManager.default.createDirectory(at: url, withIntermediateDirectories: false)
+        #expect(throws: ModelFileError.cannotWrite(.cannotWrite(path: url.path, reason: "Is a directory"))) {
+            try ModelFile.write(try spectorModel(), to: url)
+        }
+        #expect(try FileManager.default.contentsOfDirectory(atPath: folder.path) == ["model.json"])
+        #expect(try FileManager.default.contentsOfDirectory(atPath: url.path) == [])
+    }
+
+    @Test func anExistingFileIsReplaced() throws {
+        let folder = try makeTemporaryDirectory()
+        let url = folder.appendingPathComponent("model.json")
+        try Data("old content that is longer than nothing\n".utf8).write(to: url)
+        let first = try spectorModel(l2: 0)
+        try ModelFile.write(first, to: url)
+        #expect(try Data(contentsOf: url) == ModelFile.encode(first))
+        let second = try spectorModel(l2: 1)
+        try ModelFile.write(second, to: url)
+        #expect(try Data(contentsOf: url) == ModelFile.encode(second))
+        #expect(try ModelFile.read(from: url) == second)
+        #expect(try FileManager.default.contentsOfDirectory(atPath: folder.path) == ["model.json"])
+    }
+}
