@@ -40,7 +40,7 @@ struct TrainCommandTests {
         let table = try runPropensity(["inspect", model])
         #expect(table.standardOutput == train.standardOutput.replacingOccurrences(of: "Model written to \(model)\n", with: ""))
         // statsmodels prints PSI: coef 2.3787, std err 1.065, z 2.234, P>|z| 0.025, [0.292, 4.465].
-        #expect(table.standardOutput.contains("\nPSI                          2.3787     1.0646      2.234      0.025     0.2922     4.4652    10.7907\n"))
+        #expect(table.standardOutput.contains("\nPSI                         2.3787     1.0646      2.234      0.025     0.2922     4.4652    10.7907\n"))
     }
 
     @Test("Weights, a penalty and --no-standardize reach the trainer")
