@@ -99,6 +99,11 @@ public struct Matrix: Equatable, Sendable {
         self = Matrix(rows: rows + other.rows, columns: columns, elements: elements)
     }
 
+    /// The matrix with every element multiplied by `factor`.
+    public func scaled(by factor: Double) -> Matrix {
+        Matrix(rows: rows, columns: columns, elements: elements.map { $0 * factor })
+    }
+
     /// Fills the lower triangle of a square matrix from its upper triangle.
     ///
     /// BLAS and LAPACK routines for symmetric matrices read and write one triangle only; this

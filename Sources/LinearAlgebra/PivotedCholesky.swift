@@ -76,6 +76,12 @@ public struct LinearDependency: Equatable, Sendable {
     /// The independent columns and their coefficients, in pivot order.
     public let combination: [(column: Int, coefficient: Double)]
 
+    /// Creates a dependency; an empty combination means the column is constant.
+    public init(column: Int, combination: [(column: Int, coefficient: Double)]) {
+        self.column = column
+        self.combination = combination
+    }
+
     public static func == (lhs: LinearDependency, rhs: LinearDependency) -> Bool {
         lhs.column == rhs.column
             && lhs.combination.map(\.column) == rhs.combination.map(\.column)

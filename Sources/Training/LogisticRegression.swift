@@ -24,6 +24,11 @@ public struct LogisticRegression: Codable, Equatable, Sendable {
     public var tolerance: Double
     /// The most Newton steps; default 100.
     public var maxIterations: Int
+    /// On more than four times this many rows, Newton steps use a Hessian summed over an
+    /// evenly spread sample of about this many rows until the gradient meets the tolerance, and
+    /// the exact Hessian is computed once at the end to certify convergence and give the
+    /// covariance; default 100,000. The gradient is always exact, so the solution is the same.
+    public var hessianSampleRows: Int
 
     /// Creates a trainer.
     ///
@@ -32,11 +37,14 @@ public struct LogisticRegression: Codable, Equatable, Sendable {
     ///   - standardize: Penalize standardized coefficients; default true.
     ///   - tolerance: See the property; default 1e-10.
     ///   - maxIterations: See the property; default 100.
-    public init(l2: Double = 0, standardize: Bool = true, tolerance: Double = 1e-10, maxIterations: Int = 100) {
+    ///   - hessianSampleRows: See the property; default 100,000.
+    public init(l2: Double = 0, standardize: Bool = true, tolerance: Double = 1e-10, maxIterations: Int = 100,
+                hessianSampleRows: Int = 100_000) {
         self.l2 = l2
         self.standardize = standardize
         self.tolerance = tolerance
         self.maxIterations = maxIterations
+        self.hessianSampleRows = hessianSampleRows
     }
 
     /// Fits the model to labelled rows in memory.
@@ -101,17 +109,43 @@ public struct LogisticRegression: Codable, Equatable, Sendable {
                                           penalties: penalties, rejectsSeparation: !penalized)
         let rate = positiveWeight / weightSum
         let start = [log(rate / (1 - rate))] + [Double](repeating: 0, count: d)
-        let initial = try objective.evaluate(at: start, order: .hessian)
+        let stride = hessianSampleRows > 0 ? source.rowCount / hessianSampleRows : 0
+        var sampled = stride >= 4 ? objective.withHessianBlockStride(stride) : nil
+        var initial = try (sampled ?? objective).evaluate(at: start, order: .hessian)
         if !penalized {
             // At the start every row has the same weight p̄(1 − p̄)sᵢ, so the Hessian is the
             // weighted Gram matrix of the centered columns: its rank shows exact collinearity.
-            try checkCollinearity(initial.hessian!, featureNames: featureNames, standardDeviations: sd)
+            // Columns independent on a sample are independent on all rows; a sample can lack a
+            // rare level, though, so a rank-deficient sample is checked on all rows.
+            if sampled != nil, linearDependency(initial.hessian!) != nil {
+                sampled = nil
+                initial = try objective.evaluate(at: start, order: .hessian)
+            }
+            if let dependency = linearDependency(initial.hessian!) {
+                throw collinearityError(dependency, featureNames: featureNames, standardDeviations: sd)
+            }
         }
 
         let solver = NewtonCholeskySolver(gradientTolerance: tolerance * weightSum,
-                                          decrementTolerance: 1e-14 * weightSum,
+                                          decrementTolerance: 1e-4 * tolerance * weightSum,
                                           maxIterations: maxIterations)
-        let solution = try solver.minimize(objective, from: start, initial: initial, onStep: onStep)
+        var from = start
+        var sampledIterations = 0
+        if let sampled {
+            // Cheap steps with the sampled Hessian do the work; the exact solver below then
+            // starts at (or next to) the minimum and usually only certifies it.
+            var cheap = solver
+            cheap.maxIterations = min(maxIterations, 30)
+            let approximate = try cheap.minimize(sampled, from: start, initial: initial, onStep: onStep)
+            from = approximate.parameters
+            sampledIterations = approximate.iterations
+        }
+        var exact = solver
+        exact.maxIterations = maxIterations - sampledIterations
+        let solution = try exact.minimize(objective, from: from, initial: sampled == nil ? initial : nil) { step in
+            onStep?(NewtonStep(iteration: sampledIterations + step.iteration, value: step.value,
+                               stepSize: step.stepSize, maxAbsGradient: step.maxAbsGradient))
+        }
         if !penalized {
             // Coefficients running off to infinity fit some rows with certainty (and may end
             // with a Hessian too close to singular to factor).
@@ -143,14 +177,19 @@ public struct LogisticRegression: Codable, Equatable, Sendable {
             objective: solution.evaluation.value,
             logLikelihood: -(solution.evaluation.value - penalty),
             nullLogLikelihood: nullLogLikelihood,
-            iterations: solution.iterations, converged: solution.converged,
+            iterations: sampledIterations + solution.iterations, converged: solution.converged,
             maxAbsGradient: solution.maxAbsGradient, newtonDecrement: solution.newtonDecrement)
     }
 
-    /// Throws `collinearColumns` if the Gram matrix of the centered columns is rank-deficient.
-    private func checkCollinearity(_ hessian: Matrix, featureNames: [String], standardDeviations sd: [Double]) throws(TrainingError) {
-        let d = featureNames.count
-        guard d > 1 else { return }
+    /// A column that is a linear combination of others, in the Gram matrix of the centered
+    /// columns (the feature block of `hessian`), if there is one.
+    private func linearDependency(_ hessian: Matrix) -> LinearDependency? {
+        let d = hessian.rows - 1
+        // A column constant on these rows (possible on a sample) depends on the intercept.
+        if let j = (1...max(1, d)).first(where: { d > 0 && !(hessian[$0, $0] > 0) }) {
+            return LinearDependency(column: j - 1, combination: [])
+        }
+        guard d > 1 else { return nil }
         // The feature block, scaled to a unit diagonal: the weighted correlation matrix.
         var correlation = Matrix(rows: d, columns: d)
         for i in 0..<d {
@@ -158,18 +197,18 @@ public struct LogisticRegression: Codable, Equatable, Sendable {
                 correlation[i, j] = hessian[i + 1, j + 1] / (hessian[i + 1, i + 1] * hessian[j + 1, j + 1]).squareRoot()
             }
         }
-        let pivoted: PivotedCholesky
-        do {
-            pivoted = try PivotedCholesky(factoring: correlation, tolerance: 1e-10)
-        } catch {
-            throw .numerical(error)
-        }
-        guard let dependency = pivoted.dependencies.first else { return }
+        // The matrix is finite and square, so the factorization cannot fail.
+        return try! PivotedCholesky(factoring: correlation, tolerance: 1e-10).dependencies.first
+    }
+
+    /// The error naming a dependent column and the combination it equals, on the original scale.
+    private func collinearityError(_ dependency: LinearDependency, featureNames: [String],
+                                   standardDeviations sd: [Double]) -> TrainingError {
         // zₖ = Σ aⱼzⱼ in standardized columns means xₖ = const + Σ (σₖaⱼ/σⱼ)·xⱼ.
         let k = dependency.column
         let terms = dependency.combination
             .map { (column: featureNames[$0.column], coefficient: sd[k] * $0.coefficient / sd[$0.column]) }
-        throw .collinearColumns(column: featureNames[k], combination: terms)
+        return .collinearColumns(column: featureNames[k], combination: terms)
     }
 
     /// Maps a covariance of standardized coordinates `(b, γ)` to the original `(b, β)`:

@@ -61,6 +61,7 @@ public struct NewtonCholeskySolver: Sendable {
         var iterations = 0
         while true {
             let g = current.gradient!
+            let maxGradient = g.reduce(0) { max($0, abs($1)) }
             let factor: Cholesky
             do {
                 factor = try Cholesky(factoring: current.hessian!)
@@ -68,8 +69,7 @@ public struct NewtonCholeskySolver: Sendable {
                 // Report where the Hessian broke down, so the caller can diagnose why.
                 return NewtonSolution(parameters: x, evaluation: current, hessianFactor: nil,
                                       iterations: iterations, converged: false,
-                                      maxAbsGradient: g.reduce(0) { max($0, abs($1)) },
-                                      newtonDecrement: .nan, failure: error)
+                                      maxAbsGradient: maxGradient, newtonDecrement: .nan, failure: error)
             }
             let step: [Double]
             do {
@@ -79,7 +79,6 @@ public struct NewtonCholeskySolver: Sendable {
             }
             let slope = zip(g, step).reduce(0) { $0 + $1.0 * $1.1 }   // gᵀd = −gᵀH⁻¹g
             let decrement = -0.5 * slope
-            let maxGradient = g.reduce(0) { max($0, abs($1)) }
             if maxGradient <= gradientTolerance && decrement <= decrementTolerance {
                 return NewtonSolution(parameters: x, evaluation: current, hessianFactor: factor,
                                       iterations: iterations, converged: true,
@@ -102,8 +101,7 @@ public struct NewtonCholeskySolver: Sendable {
             var ok = accepted(trial.value, t)
             if !ok && trial.value <= current.value + roundoff {
                 // Within rounding of the value, progress shows in the gradient instead.
-                let trialGradient = trial.gradient!.reduce(0) { max($0, abs($1)) }
-                ok = trialGradient < maxGradient
+                ok = trial.gradient!.reduce(0) { max($0, abs($1)) } < maxGradient
             }
             if !ok {
                 var halvings = 0
