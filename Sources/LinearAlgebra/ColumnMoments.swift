@@ -1,8 +1,8 @@
 /// Weighted means, variances and ranges of the columns of a matrix, accumulated block by block.
 ///
-/// Blocks are merged with Chan, Golub and LeVeque's pairwise update, so the result does not
-/// depend on a running sum of squares that cancels, and partial results from separate chunks
-/// or machines add up exactly as one pass would.
+/// Each block's moments are computed around the block's own mean and blocks are merged with
+/// Chan, Golub and LeVeque's pairwise update, so no running sum of squares cancels, and partial
+/// results from separate chunks or machines add up as one pass would.
 ///
 ///     var moments = ColumnMoments(columns: x.columns)
 ///     moments.add(rows: 0..<x.rows, of: x, weights: w)
@@ -31,6 +31,10 @@ public struct ColumnMoments: Equatable, Sendable {
 
     /// Adds a block of rows.
     ///
+    /// The block's own moments are computed in two passes (sums, then squared deviations from
+    /// the block mean, both in loops over contiguous columns that the compiler vectorizes) and
+    /// merged into the running ones.
+    ///
     /// - Parameters:
     ///   - rows: Rows of `source`.
     ///   - source: The matrix.
@@ -41,38 +45,43 @@ public struct ColumnMoments: Equatable, Sendable {
         let d = means.count
         precondition(source.columns == d, "Expected \(d) columns, found \(source.columns).")
         precondition(weights == nil || weights!.count == rows.count, "Expected one weight per row.")
+        precondition(rows.lowerBound >= 0 && rows.upperBound <= source.rows, "Row range \(rows) is outside 0..<\(source.rows).")
         var block = ColumnMoments(columns: d)
-        var blockMeans = [Double](repeating: 0, count: d)
-        var blockSquares = blockMeans
-        var blockMin = minimums
-        var blockMax = maximums
-        var w: Double = 0
-        var n = 0
+        let rowWeights = weights.map(Array.init) ?? [Double](repeating: 1, count: rows.count)
         source.elements.withUnsafeBufferPointer { x in
-            for i in rows {
-                let s = weights.map { $0[$0.startIndex + i - rows.lowerBound] } ?? 1
-                guard s > 0 else { continue }
-                w += s
-                n += 1
-                let row = x.baseAddress! + i * d
-                let f = s / w
-                for j in 0..<d {
-                    // West's weighted update of mean and sum of squares.
-                    let v = row[j]
-                    let delta = v - blockMeans[j]
-                    blockMeans[j] += f * delta
-                    blockSquares[j] += s * delta * (v - blockMeans[j])
-                    if v < blockMin[j] { blockMin[j] = v }
-                    if v > blockMax[j] { blockMax[j] = v }
+            block.means.withUnsafeMutableBufferPointer { sums in
+                block.minimums.withUnsafeMutableBufferPointer { lo in
+                    block.maximums.withUnsafeMutableBufferPointer { hi in
+                        for (k, i) in rows.enumerated() where rowWeights[k] > 0 {
+                            let s = rowWeights[k]
+                            let row = x.baseAddress! + i * d
+                            block.weightSum += s
+                            block.count += 1
+                            for j in 0..<d {
+                                let v = row[j]
+                                sums[j] += s * v
+                                lo[j] = v < lo[j] ? v : lo[j]
+                                hi[j] = v > hi[j] ? v : hi[j]
+                            }
+                        }
+                    }
+                }
+            }
+            guard block.weightSum > 0 else { return }
+            for j in 0..<d { block.means[j] /= block.weightSum }
+            block.means.withUnsafeBufferPointer { mean in
+                block.sumsOfSquares.withUnsafeMutableBufferPointer { squares in
+                    for (k, i) in rows.enumerated() where rowWeights[k] > 0 {
+                        let s = rowWeights[k]
+                        let row = x.baseAddress! + i * d
+                        for j in 0..<d {
+                            let delta = row[j] - mean[j]
+                            squares[j] += s * delta * delta
+                        }
+                    }
                 }
             }
         }
-        block.weightSum = w
-        block.count = n
-        block.means = blockMeans
-        block.sumsOfSquares = blockSquares
-        block.minimums = blockMin
-        block.maximums = blockMax
         merge(block)
     }
 

@@ -96,9 +96,11 @@ public struct TrainingData: RowBlockSource, Sendable {
                 throw .invalidWeight(row: i, value: s)
             }
         }
+        // One fast sweep; only data that fails it is searched for the first bad cell.
         let d = features.columns
-        for (k, v) in features.elements.enumerated() where !v.isFinite {
-            throw .nonFiniteFeature(row: k / d, column: names[k % d], value: v)
+        if !features.elements.allSatisfy(\.isFinite) {
+            let k = features.elements.firstIndex { !$0.isFinite }!
+            throw .nonFiniteFeature(row: k / d, column: names[k % d], value: features.elements[k])
         }
         self.features = features
         self.labels = labels
