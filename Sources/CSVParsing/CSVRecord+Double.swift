@@ -54,7 +54,13 @@ enum CSVNumberParser {
         var significantDigits = 0
         var sawDigit = false
         var exponent = 0
+        var sawPoint = false
         while i < count {
+            if bytes[i] == 0x2E && !sawPoint {  // .
+                sawPoint = true
+                i += 1
+                continue
+            }
             let digit = bytes[i] &- 0x30
             guard digit < 10 else { break }
             sawDigit = true
@@ -63,22 +69,9 @@ enum CSVNumberParser {
                 significand = significand &* 10 &+ UInt64(digit)
                 significantDigits += 1
             }
+            // Digits after the point scale the significand down.
+            if sawPoint { exponent -= 1 }
             i += 1
-        }
-        if i < count && bytes[i] == 0x2E {  // .
-            i += 1
-            while i < count {
-                let digit = bytes[i] &- 0x30
-                guard digit < 10 else { break }
-                sawDigit = true
-                if significand != 0 || digit != 0 {
-                    guard significantDigits < 19 else { return nil }
-                    significand = significand &* 10 &+ UInt64(digit)
-                    significantDigits += 1
-                }
-                exponent -= 1
-                i += 1
-            }
         }
         guard sawDigit else { return nil }
         if i < count && (bytes[i] | 0x20) == 0x65 {  // e or E
