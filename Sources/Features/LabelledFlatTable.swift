@@ -28,10 +28,12 @@ public struct LabelledFlatTable: Sendable {
     ///   - label: The label column's name.
     ///   - positive: The value that marks a win, or `nil`.
     ///   - weight: The weight column's name, or `nil` for weights of 1.
+    ///   - excluding: Columns that are neither features nor label nor weight (ids, columns that
+    ///     leak the outcome); ignored when `encoding` is given.
     ///   - encoding: The encoding to apply (a saved model's); `nil` learns one from the table.
     /// - Throws: `FeatureError` naming the file, line and column of the first bad cell.
     public init(_ table: FlatTable, label: String, positive: String? = nil, weight: String? = nil,
-                encoding: FlatTableEncoding? = nil) throws(FeatureError) {
+                excluding: Set<String> = [], encoding: FlatTableEncoding? = nil) throws(FeatureError) {
         let available = table.columns.map(\.name)
         guard let labelColumn = table.column(named: label) else {
             throw .missingColumn(file: table.file, column: label, role: "label", available: available)
@@ -49,7 +51,11 @@ public struct LabelledFlatTable: Sendable {
         if let encoding {
             chosen = encoding
         } else {
-            chosen = try FlatTableEncoding(learningFrom: table, excluding: Set([label, weight].compactMap { $0 }))
+            for name in excluding.sorted() where table.column(named: name) == nil {
+                throw .missingColumn(file: table.file, column: name, role: "--exclude column", available: available)
+            }
+            chosen = try FlatTableEncoding(learningFrom: table,
+                                           excluding: excluding.union([label, weight].compactMap { $0 }))
         }
         self.table = table
         self.encoding = chosen

@@ -7,7 +7,7 @@ struct Train: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Fit a logistic regression to a flat CSV table and save the model.",
         discussion: """
-            Every column other than the label and the weight is a feature: a column whose \
+            Every column other than the label, the weight and those excluded is a feature: a column whose \
             values are mostly numbers is numeric (every value must then be a finite number); \
             any other column is categorical, one-hot encoded with its most frequent level as \
             the reference. The fit summary is printed; the model file is written atomically, \
@@ -37,6 +37,10 @@ struct Train: ParsableCommand {
     @Option(help: ArgumentHelp("Read this column as categorical even if it holds numbers (repeatable).", valueName: "column"))
     var categorical: [String] = []
 
+    @Option(help: ArgumentHelp("Leave this column out of the features, such as an id or a column that leaks the outcome (repeatable).",
+                               valueName: "column"))
+    var exclude: [String] = []
+
     @Option(help: ArgumentHelp("Where to write the model (JSON).", valueName: "model.json"))
     var out: String
 
@@ -57,7 +61,7 @@ struct Train: ParsableCommand {
         let url = URL(fileURLWithPath: data)
         reporter.report("Reading \(data)")
         let table = try FlatTable(contentsOf: url, categorical: Set(categorical))
-        let set = try LabelledFlatTable(table, label: label, positive: positive, weight: weight)
+        let set = try LabelledFlatTable(table, label: label, positive: positive, weight: weight, excluding: Set(exclude))
         let trainingData = try TrainingData(features: set.features, labels: set.labels, weights: set.weights,
                                             featureNames: set.encoding.featureNames)
         reporter.report("Read \(table.rowCount) rows; fitting \(set.features.columns) features")

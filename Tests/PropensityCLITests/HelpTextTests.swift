@@ -31,12 +31,12 @@ struct HelpTextTests {
         #expect(try runPropensity(["train", "--help"]).standardOutput == """
             OVERVIEW: Fit a logistic regression to a flat CSV table and save the model.
 
-            Every column other than the label and the weight is a feature: a column whose values are mostly
-            numbers is numeric (every value must then be a finite number); any other column is categorical,
-            one-hot encoded with its most frequent level as the reference. The fit summary is printed; the
-            model file is written atomically, and not at all if anything fails.
+            Every column other than the label, the weight and those excluded is a feature: a column whose
+            values are mostly numbers is numeric (every value must then be a finite number); any other column
+            is categorical, one-hot encoded with its most frequent level as the reference. The fit summary is
+            printed; the model file is written atomically, and not at all if anything fails.
 
-            USAGE: propensity train --data <file.csv> --label <column> [--positive <value>] [--weight <column>] [--l2 <lambda>] [--standardize] [--no-standardize] [--categorical <column> ...] --out <model.json> [--progress] [--threads <n>]
+            USAGE: propensity train --data <file.csv> --label <column> [--positive <value>] [--weight <column>] [--l2 <lambda>] [--standardize] [--no-standardize] [--categorical <column> ...] [--exclude <column> ...] --out <model.json> [--progress] [--threads <n>]
 
             OPTIONS:
               --data <file.csv>       The flat table to train on (CSV with a header row).
@@ -48,6 +48,8 @@ struct HelpTextTests {
                                       Penalize coefficients of columns scaled to unit standard deviation;
                                       --no-standardize penalizes raw coefficients. (default: --standardize)
               --categorical <column>  Read this column as categorical even if it holds numbers (repeatable).
+              --exclude <column>      Leave this column out of the features, such as an id or a column that
+                                      leaks the outcome (repeatable).
               --out <model.json>      Where to write the model (JSON).
               --progress              Report progress on standard error even when it is not a terminal.
               --threads <n>           OpenBLAS threads (default: OPENBLAS_NUM_THREADS, else one per core).

@@ -95,6 +95,16 @@ struct TrainCommandTests {
         #expect(ok.status == 0, "\(ok.standardError)")
         let report = try JSONDecoder().decode(Report.self, from: Data(try runPropensity(["inspect", model, "--json"]).standardOutput.utf8))
         #expect(Set(report.coefficients.keys) == ["source=event", "source=partner", "amount"])
+
+        let excluded = try runPropensity(["train", "--data", csv.path, "--label", "outcome", "--positive", "won", "--l2", "1",
+                                          "--exclude", "amount", "--out", model])
+        #expect(excluded.status == 0, "\(excluded.standardError)")
+        let withoutAmount = try JSONDecoder().decode(Report.self, from: Data(try runPropensity(["inspect", model, "--json"]).standardOutput.utf8))
+        #expect(Set(withoutAmount.coefficients.keys) == ["source=event", "source=partner"])
+        let unknown = try runPropensity(["train", "--data", csv.path, "--label", "outcome", "--positive", "won",
+                                         "--exclude", "lead_id", "--out", model])
+        #expect(unknown.standardError == "Error: leads.csv has no column `lead_id` (named as the --exclude column). "
+            + "Its columns are: `source`, `amount`, `outcome`.\n")
     }
 
     @Test("Bad input exits non-zero with the exact message and writes no model", arguments: [
