@@ -636,6 +636,15 @@ scale-free certificates.
 Labels, probabilities on a 0.1 grid (many ties), weights, and scikit-learn's AUC, log-loss
 and Brier score with and without the weights.
 
+## `bank_marketing.json`
+
+Real data: statsmodels' unpenalized Logit on the UCI Bank Marketing file in
+`../shared/data/uci_bank_marketing/bank-full.csv` (read in place, never copied here; the
+fixture records its SHA-256), without the leaking `duration` column, encoded as
+`propensity train` encodes it (numeric columns as they are; categorical ones one-hot with the
+most frequent level as reference). `RealDataTests` trains through the command line and
+compares; it is skipped when the shared file is absent.
+
 ## `degenerate/`
 
 Tiny hand-readable CSVs the trainer and the CSV reader must reject or handle explicitly; see
@@ -806,6 +815,169 @@ def make_degenerate():
 
 
 # --------------------------------------------------------------------------------------
+# Real data: UCI Bank Marketing (read in place from ../shared/data, never copied here)
+# --------------------------------------------------------------------------------------
+
+BANK_DATA = "../shared/data/uci_bank_marketing/bank-full.csv"  # relative to the repo root
+BANK_NUMERIC = ["age", "balance", "day", "campaign", "pdays", "previous"]
+
+
+def swift_double(text):
+    """float(text) where Swift's Double(String) also accepts it, else None.
+
+    Python's float() additionally accepts surrounding whitespace and digit separators ("1_0");
+    Swift does not. (Hexadecimal floats, which Swift accepts and float() does not, do not
+    occur in the bank data; the numeric-column check below would catch a surprise.)
+    """
+    if text != text.strip() or "_" in text:
+        return None
+    try:
+        return float(text)
+    except ValueError:
+        return None
+
+
+def encode_flat_table(path, label, exclude):
+    """The CLI's encoding of a flat CSV (Sources/Features/FlatTable*.swift), in Python.
+
+    Header names trimmed of ASCII whitespace; a column is numeric when more than half of its
+    non-empty cells parse as numbers; a categorical column is one-hot with the most frequent
+    level as reference (ties: the smallest level), one `column=level` feature per other level
+    in sorted order (Unicode scalar order, Python's default for str); features in CSV column
+    order, each categorical expanded in place. Returns (feature names, X, label texts,
+    numeric column names, the rows-by-level reference map).
+    """
+    with path.open(newline="", encoding="utf-8-sig") as handle:
+        rows = list(csv.reader(handle))
+    header = [name.strip(" \t\r\n") for name in rows[0]]
+    body = rows[1:]
+    assert all(len(row) == len(header) for row in body), "ragged bank CSV"
+    columns = {name: [row[j] for row in body] for j, name in enumerate(header)}
+    names, blocks, numeric, references = [], [], [], {}
+    for name in header:
+        if name == label or name in exclude:
+            continue
+        values = columns[name]
+        non_empty = [v for v in values if v != ""]
+        parsed = [swift_double(v) for v in non_empty]
+        if non_empty and 2 * sum(v is not None for v in parsed) > len(non_empty):
+            assert len(non_empty) == len(values) and all(
+                v is not None and math.isfinite(v) for v in parsed), name
+            numeric.append(name)
+            names.append(name)
+            blocks.append(np.array(parsed)[:, None])
+        else:
+            levels = ["(missing)" if v == "" else v for v in values]
+            counts = {}
+            for v in levels:
+                counts[v] = counts.get(v, 0) + 1
+            reference = min(counts, key=lambda v: (-counts[v], v))
+            others = sorted(v for v in counts if v != reference)
+            references[name] = reference
+            names.extend(f"{name}={v}" for v in others)
+            blocks.append(np.array([[1.0 if v == o else 0.0 for o in others] for v in levels]))
+    return names, np.hstack(blocks), columns[label], numeric, references
+
+
+def make_bank_marketing():
+    path = ROOT / BANK_DATA
+    if not path.exists():
+        print(f"Note: {BANK_DATA} not found; skipping bank_marketing.json (the real-data "
+              "test skips itself too).")
+        return
+    import hashlib
+    features, X, label_text, numeric, references = encode_flat_table(path, "y", {"duration"})
+    assert numeric == BANK_NUMERIC, numeric
+    assert set(label_text) == {"yes", "no"}
+    y = np.array([1.0 if v == "yes" else 0.0 for v in label_text])
+    n, k = X.shape
+    assert n == 45_211, n
+
+    # -- statsmodels' unpenalized Logit, then Newton polish in long double ---------------
+    result = sm.Logit(y, sm.add_constant(X, has_constant="add")).fit(
+        method="newton", tol=1e-14, maxiter=200, disp=0)
+    assert result.mle_retvals["converged"], result.mle_retvals
+    library_theta = np.asarray(result.params)
+    design = np.column_stack([np.ones(n, dtype=LD), X.astype(LD)])
+    objective = Objective(design, y, np.ones(n), np.zeros(k + 1))
+    theta = objective.polish(library_theta)
+    library_agreement = relative_difference(library_theta, theta)
+    assert library_agreement < LIBRARY_AGREEMENT, library_agreement
+    theta_double = theta.astype(np.float64)
+    gradient, step = objective.newton_step(theta_double)
+    max_relative_step = float(np.max(np.abs(step) / np.abs(theta_double)))
+    assert max_relative_step < NEWTON_STEP_TOLERANCE, max_relative_step
+    term_size = np.sum(np.abs(design.astype(np.float64)), axis=0)
+    max_relative_gradient = float(np.max(np.abs(gradient.astype(np.float64)) / term_size))
+
+    # -- standard errors: statsmodels, checked against sqrt(diag(H^-1)) at the polished fit
+    standard_errors = np.asarray(result.bse)
+    se_formula = np.sqrt(np.diag(inverse_hessian(objective.hessian(theta))))
+    se_agreement = relative_difference(standard_errors, se_formula)
+    assert se_agreement < 1e-8, se_agreement
+
+    # -- likelihoods in long double at the recorded doubles, checked against statsmodels
+    eta = design @ theta_double.astype(LD)
+    loglik = -np.sum(log1pexp(eta) - y.astype(LD) * eta)
+    pbar = LD(np.sum(y)) / n
+    null_loglik = np.sum(y) * np.log(pbar) + (n - np.sum(y)) * np.log1p(-pbar)
+    aic = -2 * loglik + 2 * (k + 1)
+    bic = -2 * loglik + (k + 1) * np.log(LD(n))
+    for ours, theirs in [(loglik, result.llf), (null_loglik, result.llnull),
+                         (aic, result.aic), (bic, result.bic)]:
+        assert abs(float(ours) - theirs) <= 1e-9 * abs(theirs), (ours, theirs)
+
+    # Population standard deviation (ddof 0) of every feature column, so a test can compare
+    # coefficients per standard deviation (balance is in euros up to 1e5: its raw
+    # coefficient is ~1e-5, below what an absolute 1e-6 check can see).
+    _, scale = weighted_standardization(X, np.ones(n))
+
+    payload = {
+        "name": "bank_marketing",
+        "description": "UCI Bank Marketing (bank-full.csv, 45,211 calls): y = yes on every "
+                       "column but the leaky `duration`, encoded as the CLI encodes it (6 "
+                       "numeric columns; categorical columns one-hot with the most frequent "
+                       "level as reference), unpenalized.",
+        "reference": (f"{SM} Logit (method='newton', tol=1e-14) on the design built by "
+                      "encode_flat_table() in scripts/make_fixtures.py; " + POLISH
+                      + f"; standard errors from {SM} (checked against sqrt(diag(H^-1)) to "
+                      "1e-8)"),
+        "versions": VERSIONS,
+        "data": BANK_DATA,
+        "dataSHA256": hashlib.sha256(path.read_bytes()).hexdigest(),
+        "observations": n,
+        "label": "y",
+        "positive": "yes",
+        "exclude": ["duration"],
+        "numericColumns": numeric,
+        "referenceLevels": references,
+        "featureNames": features,
+        "featureStandardDeviations": [float(v) for v in scale],
+        "intercept": float(theta_double[0]),
+        "coefficients": [float(v) for v in theta_double[1:]],
+        "standardErrors": {
+            "intercept": float(standard_errors[0]),
+            "coefficients": [float(v) for v in standard_errors[1:]],
+        },
+        "logLikelihood": float(loglik),
+        "nullLogLikelihood": float(null_loglik),
+        "aic": float(aic),
+        "bic": float(bic),
+        "certificate": {
+            "maxRelativeGradient": max_relative_gradient,
+            "maxRelativeNewtonStep": max_relative_step,
+            "libraryMaxRelativeDifference": library_agreement,
+            "standardErrorMaxRelativeDifference": se_agreement,
+        },
+    }
+    write_json(FIXTURES / "bank_marketing.json", payload)
+    summary.append(
+        f"{'bank_marketing':28s} n={n:6d} k={k:2d} ll={float(loglik):.6f} "
+        f"rel-grad={max_relative_gradient:.0e} step={max_relative_step:.0e} "
+        f"lib~{library_agreement:.1e} se~{se_agreement:.1e}")
+
+
+# --------------------------------------------------------------------------------------
 
 def main():
     FIXTURES.mkdir(parents=True, exist_ok=True)
@@ -842,6 +1014,7 @@ def main():
                 "weighted_logit.csv", "y", "w", WEIGHTED_FEATURES, 2.0, True)
     make_metrics_ties()
     make_degenerate()
+    make_bank_marketing()
 
     print(f"Fixtures written to {FIXTURES.relative_to(ROOT)}/ with "
           f"scikit-learn {sklearn.__version__}, statsmodels {statsmodels.__version__}, "
