@@ -60,7 +60,10 @@ public struct LogisticRegression: Codable, Equatable, Sendable {
     /// Fits the model to rows from any source.
     ///
     /// Passes over the data: one for column moments, then one per Newton step (value,
-    /// gradient and Hessian together), plus value-only passes when a step is shortened.
+    /// gradient and Hessian together), plus value-only passes when a step is shortened, and
+    /// without a penalty one more to look for rows fitted with certainty. On more than
+    /// `4 × hessianSampleRows` rows the Newton steps sum the Hessian over a sample of blocks
+    /// (`dsyrk` on a fraction of the rows) and one exact Hessian pass ends the fit.
     ///
     /// - Parameters:
     ///   - source: The rows.
@@ -70,7 +73,8 @@ public struct LogisticRegression: Codable, Equatable, Sendable {
     /// - Throws: `TrainingError.noRows`, `.singleClass`, `.constantColumns`; without a penalty
     ///   also `.fewerRowsThanParameters`, `.collinearColumns`, `.perfectSeparation` and
     ///   `.quasiCompleteSeparation`; `.invalidSetting` for a bad `l2`.
-    /// - Complexity: O(n·d²) per Newton step, BLAS `dsyrk`; typically 5–10 steps.
+    /// - Complexity: O(n·d²) per exact Newton step (BLAS `dsyrk`), O(n·d + m·d²) per step
+    ///   with a Hessian sampled on m rows; typically 5–10 steps.
     public func fit<Source: RowBlockSource>(_ source: Source, featureNames: [String],
                                             onStep: ((NewtonStep) -> Void)? = nil) throws(TrainingError) -> LogisticRegressionFit {
         guard l2.isFinite && l2 >= 0 else {
