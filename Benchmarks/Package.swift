@@ -1,0 +1,47 @@
+// swift-tools-version: 6.1
+import PackageDescription
+
+// Benchmarks live in their own package so that the root package's `swift build` and
+// `swift test` never build the benchmark stack. Run them with
+// `cd Benchmarks && swift package benchmark`.
+let package = Package(
+    name: "PropensityBenchmarks",
+    products: [
+        .executable(name: "fit-timer", targets: ["FitTimer"]),
+    ],
+    dependencies: [
+        // The root package, named so that the dependency does not hang on the name of the
+        // folder the repository was cloned into.
+        .package(name: "Propensity", path: ".."),
+        // Without this trait the default one pulls in a package that is not mirrored here.
+        .package(url: "https://github.com/ordo-one/benchmark", exact: "1.38.1", traits: ["MallocInterposer"]),
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+    ],
+    targets: [
+        // Seeded synthetic lead data shared by the benchmarks.
+        .target(
+            name: "BenchmarkSupport",
+            dependencies: [.product(name: "LinearAlgebra", package: "Propensity")]
+        ),
+        .executableTarget(
+            name: "TrainerBenchmarks",
+            dependencies: [
+                "BenchmarkSupport",
+                .product(name: "Benchmark", package: "benchmark"),
+                .product(name: "LinearAlgebra", package: "Propensity"),
+                .product(name: "Training", package: "Propensity"),
+            ],
+            path: "Benchmarks/TrainerBenchmarks",
+            plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
+        ),
+        // Times one fit on data from a raw file, for `compare_sklearn.py`.
+        .executableTarget(
+            name: "FitTimer",
+            dependencies: [
+                .product(name: "LinearAlgebra", package: "Propensity"),
+                .product(name: "Training", package: "Propensity"),
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+    ]
+)

@@ -1,0 +1,135 @@
+import ArgumentParser
+import Foundation
+import LinearAlgebra
+import Training
+
+/// Times `LogisticRegression.fit` on rows read from a raw file and prints one JSON object.
+///
+/// The file holds little-endian float64 values: the features, `rows × columns` row by row,
+/// then the `rows` labels (0 or 1). Each timed run is what a caller pays for a model from rows
+/// already in memory: `TrainingData` validation plus the full fit, standard errors included.
+/// `compare_sklearn.py` runs this side by side with scikit-learn.
+///
+///     fit-timer data.f64 --rows 100000 --columns 32 --l2 1 --repeats 3
+@main
+struct FitTimer: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "fit-timer",
+        abstract: "Time logistic regression fits on a raw float64 file and print JSON."
+    )
+
+    @Argument(help: "A raw little-endian float64 file: the features row by row, then the labels.")
+    var file: String
+
+    @Option(help: "The number of rows, at least 1.")
+    var rows: Int
+
+    @Option(help: "The number of feature columns, at least 1.")
+    var columns: Int
+
+    @Option(help: "The L2 penalty λ (scikit-learn's 1/C when --standardize is off).")
+    var l2: Double = 1
+
+    @Flag(help: "Penalize standardized coefficients (the trainer's default) instead of raw ones.")
+    var standardize = false
+
+    @Option(help: "The trainer's gradient tolerance.")
+    var tolerance: Double = 1e-10
+
+    @Option(help: "Timed runs; the median is reported.")
+    var repeats: Int = 3
+
+    @Option(help: "OpenBLAS threads; default: OPENBLAS_NUM_THREADS, or one per core.")
+    var threads: Int?
+
+    func validate() throws {
+        guard rows >= 1, columns >= 1 else { throw ValidationError("--rows and --columns must be at least 1.") }
+        guard repeats >= 1 else { throw ValidationError("--repeats must be at least 1.") }
+        if let threads, threads < 1 { throw ValidationError("--threads must be at least 1.") }
+        guard l2.isFinite, l2 >= 0 else { throw ValidationError("--l2 must be a finite number ≥ 0.") }
+    }
+
+    func run() throws {
+        if let threads { BLASThreads.set(threads) }
+        let (features, labels) = try readRows()
+        let trainer = LogisticRegression(l2: l2, standardize: standardize, tolerance: tolerance)
+        let clock = ContinuousClock()
+        var runs: [Double] = []
+        var fitRuns: [Double] = []
+        var last: LogisticRegressionFit?
+        for _ in 0..<repeats {
+            let start = clock.now
+            let data = try TrainingData(features: features, labels: labels)
+            let validated = clock.now
+            let fit = try trainer.fit(data)
+            let end = clock.now
+            runs.append(seconds(end - start))
+            fitRuns.append(seconds(end - validated))
+            last = fit
+        }
+        let fit = last!
+        let report = Report(
+            seconds: median(runs), runs: runs, fitSeconds: median(fitRuns),
+            objective: fit.objective, iterations: fit.iterations, converged: fit.converged,
+            maxAbsGradient: fit.maxAbsGradient, intercept: fit.intercept,
+            coefficients: fit.coefficients, standardErrors: fit.standardErrors,
+            threads: BLASThreads.count, rows: rows, columns: columns, l2: l2, standardize: standardize)
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        print(String(decoding: try encoder.encode(report), as: UTF8.self))
+    }
+
+    /// What one invocation prints.
+    struct Report: Encodable {
+        let seconds: Double
+        let runs: [Double]
+        let fitSeconds: Double
+        let objective: Double
+        let iterations: Int
+        let converged: Bool
+        let maxAbsGradient: Double
+        let intercept: Double
+        let coefficients: [Double]
+        let standardErrors: [Double]
+        let threads: Int
+        let rows: Int
+        let columns: Int
+        let l2: Double
+        let standardize: Bool
+    }
+
+    /// Reads the features and labels, checking that the file has exactly the expected size.
+    private func readRows() throws -> (Matrix, [Double]) {
+        let featureCount = rows * columns
+        guard let stream = fopen(file, "rb") else {
+            throw ValidationError("Cannot open \(file): \(String(cString: strerror(errno))).")
+        }
+        defer { fclose(stream) }
+        func read(_ count: Int) throws -> [Double] {
+            let values = [Double](unsafeUninitializedCapacity: count) { buffer, initialized in
+                initialized = fread(buffer.baseAddress, MemoryLayout<Double>.size, count, stream)
+            }
+            guard values.count == count else {
+                throw ValidationError("\(file) ends after \(values.count) of \(count) values; expected \(rows) rows of \(columns) features and then \(rows) labels.")
+            }
+            // The file is little-endian; on a big-endian machine each value must be swapped.
+            return 1.littleEndian == 1 ? values : values.map { Double(bitPattern: $0.bitPattern.byteSwapped) }
+        }
+        let x = try read(featureCount)
+        let y = try read(rows)
+        guard fgetc(stream) == EOF else {
+            throw ValidationError("\(file) is longer than \(rows) rows of \(columns) features and \(rows) labels.")
+        }
+        return (Matrix(rows: rows, columns: columns, elements: x), y)
+    }
+}
+
+private func seconds(_ duration: Duration) -> Double {
+    Double(duration.components.seconds) + Double(duration.components.attoseconds) * 1e-18
+}
+
+private func median(_ values: [Double]) -> Double {
+    let sorted = values.sorted()
+    let middle = sorted.count / 2
+    return sorted.count % 2 == 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2
+}
