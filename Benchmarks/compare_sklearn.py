@@ -5,7 +5,8 @@ For each shape the script generates seeded synthetic data, writes it to a raw fl
 and then, in interleaved rounds on the same machine state, times:
 
 * ours: the `fit-timer` executable of this package (built once, in release), one child
-  process per run, with OPENBLAS_NUM_THREADS=1 and =2; each run is TrainingData validation
+  process per run, with `--threads 1` and `--threads 2` (pass threads, each calling
+  single-threaded BLAS, as `propensity train --threads`); each run is TrainingData validation
   plus the full fit, standard errors included (`standardize=false`, λ = --l2);
 * scikit-learn `LogisticRegression(C=1/λ, solver="lbfgs")` and `solver="newton-cholesky"`,
   in this process, with numpy/scipy's own OpenBLAS at its default thread count.
@@ -103,10 +104,9 @@ def build_timer():
 
 
 def run_ours(timer, path, rows, columns, args, threads):
-    env = dict(os.environ, OPENBLAS_NUM_THREADS=str(threads))
     out = subprocess.run([timer, path, "--rows", str(rows), "--columns", str(columns), "--l2", repr(args.l2),
-                          "--tolerance", repr(args.tolerance), "--repeats", "1"],
-                         env=env, check=True, capture_output=True, text=True).stdout
+                          "--tolerance", repr(args.tolerance), "--repeats", "1", "--threads", str(threads)],
+                         check=True, capture_output=True, text=True).stdout
     report = json.loads(out)
     assert report["threads"] == threads, f"fit-timer ran with {report['threads']} threads, not {threads}"
     return report

@@ -65,7 +65,7 @@ struct Train: ParsableCommand {
         let trainingData = try TrainingData(features: set.features, labels: set.labels, weights: set.weights,
                                             featureNames: set.encoding.featureNames)
         reporter.report("Read \(table.rowCount) rows; fitting \(set.features.columns) features")
-        let fit = try LogisticRegression(l2: l2, standardize: standardize).fit(trainingData) { step in
+        let fit = try LogisticRegression(l2: l2, standardize: standardize).fit(trainingData, threads: performance.threadCount) { step in
             reporter.report(String(format: "Newton iteration %d: objective %.10g, max |gradient| %.2e, step %g",
                                    step.iteration, step.value, step.maxAbsGradient, step.stepSize))
         }

@@ -1,4 +1,6 @@
+import Dispatch
 import LinearAlgebra
+import Synchronization
 
 /// The penalized logistic objective, in standardized coordinates, computed block by block.
 ///
@@ -31,6 +33,14 @@ public struct LogisticObjective<Source: RowBlockSource>: TwiceDifferentiableObje
     /// rows by weight; 1 (the default) gives the exact Hessian. A sampled Hessian makes a
     /// Newton step far cheaper on many rows while the gradient, and so the solution, stay exact.
     public let hessianBlockStride: Int
+    /// Threads a pass may use when the source is an `IndexedRowBlockSource`; default 1. The
+    /// blocks are always split into `LogisticObjective.strands` contiguous runs whose sums
+    /// are added in order, so the result is the same, bit for bit, whatever the thread count.
+    /// Each thread calls BLAS: set `BLASThreads` to 1 when using more than one.
+    public let threads: Int
+
+    /// The number of contiguous runs of blocks a pass is split into, whatever the thread count.
+    public static var strands: Int { 8 }
 
     /// Creates the objective.
     ///
@@ -41,8 +51,9 @@ public struct LogisticObjective<Source: RowBlockSource>: TwiceDifferentiableObje
     ///   - penalties: `λⱼ ≥ 0`, one per feature.
     ///   - rejectsSeparation: See the property; default false.
     ///   - hessianBlockStride: See the property; at least 1, default 1.
+    ///   - threads: See the property; at least 1, default 1.
     public init(source: Source, centers: [Double], scales: [Double], penalties: [Double],
-                rejectsSeparation: Bool = false, hessianBlockStride: Int = 1) {
+                rejectsSeparation: Bool = false, hessianBlockStride: Int = 1, threads: Int = 1) {
         let d = source.featureCount
         precondition(centers.count == d && scales.count == d && penalties.count == d,
                      "Need one center, scale and penalty per feature.")
@@ -53,12 +64,14 @@ public struct LogisticObjective<Source: RowBlockSource>: TwiceDifferentiableObje
         self.rejectsSeparation = rejectsSeparation
         precondition(hessianBlockStride >= 1, "The Hessian block stride must be at least 1.")
         self.hessianBlockStride = hessianBlockStride
+        precondition(threads >= 1, "A pass needs at least one thread.")
+        self.threads = threads
     }
 
     /// The same objective with another Hessian block stride.
     public func withHessianBlockStride(_ stride: Int) -> LogisticObjective {
         LogisticObjective(source: source, centers: centers, scales: scales, penalties: penalties,
-                          rejectsSeparation: rejectsSeparation, hessianBlockStride: stride)
+                          rejectsSeparation: rejectsSeparation, hessianBlockStride: stride, threads: threads)
     }
 
     public var parameterCount: Int { source.featureCount + 1 }
@@ -83,14 +96,51 @@ public struct LogisticObjective<Source: RowBlockSource>: TwiceDifferentiableObje
     /// - Complexity: O(n·d) for the value and gradient, O(n·d²) with the Hessian.
     public func passStatistics(at parameters: [Double], order: DerivativeOrder) -> LogisticPassStatistics {
         let (intercept, beta) = originalScale(parameters)
-        var total = LogisticPassStatistics(featureCount: source.featureCount, order: order)
-        var index = 0
-        source.forEachBlock { block in
-            total.add(block: block, intercept: intercept, coefficients: beta, centers: centers, scales: scales,
-                      includeInHessian: index % hessianBlockStride == 0)
-            index += 1
+        let featureCount = source.featureCount
+        let (centers, scales, stride) = (self.centers, self.scales, hessianBlockStride)
+        guard let indexed = source as? any IndexedRowBlockSource else {
+            var total = LogisticPassStatistics(featureCount: featureCount, order: order)
+            var index = 0
+            source.forEachBlock { block in
+                total.add(block: block, intercept: intercept, coefficients: beta, centers: centers, scales: scales,
+                          includeInHessian: index % stride == 0)
+                index += 1
+            }
+            return total
         }
-        return total
+        // Contiguous runs of blocks, summed separately and added in order.
+        let blockCount = indexed.blockCount
+        let strands = (0..<Self.strands).map { k in (k * blockCount / Self.strands)..<((k + 1) * blockCount / Self.strands) }
+        let sums = Mutex([LogisticPassStatistics?](repeating: nil, count: strands.count))
+        let work: @Sendable (Int) -> Void = { k in
+            var strand = LogisticPassStatistics(featureCount: featureCount, order: order)
+            for index in strands[k] {
+                strand.add(block: indexed.block(at: index), intercept: intercept, coefficients: beta,
+                           centers: centers, scales: scales, includeInHessian: index % stride == 0)
+            }
+            sums.withLock { $0[k] = strand }
+        }
+        if threads == 1 {
+            for k in strands.indices { work(k) }
+        } else {
+            // Threads take strands as they finish; which thread sums a strand does not matter.
+            let next = Mutex(0)
+            DispatchQueue.concurrentPerform(iterations: min(threads, strands.count)) { _ in
+                while true {
+                    let k = next.withLock { value -> Int in
+                        defer { value += 1 }
+                        return value
+                    }
+                    guard k < strands.count else { return }
+                    work(k)
+                }
+            }
+        }
+        return sums.withLock { parts in
+            var total = parts[0]!
+            for part in parts.dropFirst() { total.merge(part!) }
+            return total
+        }
     }
 
     public func evaluate(at parameters: [Double], order: DerivativeOrder) throws(TrainingError) -> ObjectiveEvaluation {

@@ -51,10 +51,13 @@ public struct LogisticRegression: Codable, Equatable, Sendable {
     ///
     /// - Parameters:
     ///   - data: The rows.
+    ///   - threads: Threads for each pass over the rows; default 1. The result is the same,
+    ///     bit for bit, for any count. With more than one, set `BLASThreads` to 1.
     ///   - onStep: Called after each Newton step, for progress reports; default none.
     /// - Throws: `TrainingError` for degenerate data (see `fit(_:featureNames:)`).
-    public func fit(_ data: TrainingData, onStep: ((NewtonStep) -> Void)? = nil) throws(TrainingError) -> LogisticRegressionFit {
-        try fit(data, featureNames: data.featureNames, onStep: onStep)
+    public func fit(_ data: TrainingData, threads: Int = 1,
+                    onStep: ((NewtonStep) -> Void)? = nil) throws(TrainingError) -> LogisticRegressionFit {
+        try fit(data, featureNames: data.featureNames, threads: threads, onStep: onStep)
     }
 
     /// Fits the model to rows from any source.
@@ -68,6 +71,8 @@ public struct LogisticRegression: Codable, Equatable, Sendable {
     /// - Parameters:
     ///   - source: The rows.
     ///   - featureNames: One name per feature, for messages and reports.
+    ///   - threads: Threads for each pass when `source` is an `IndexedRowBlockSource`;
+    ///     default 1. The result is the same, bit for bit, for any count.
     ///   - onStep: Called after each Newton step, for progress reports; default none.
     /// - Returns: The fit, with coefficients on the original scale and their covariance.
     /// - Throws: `TrainingError.noRows`, `.singleClass`, `.constantColumns`; without a penalty
@@ -75,7 +80,7 @@ public struct LogisticRegression: Codable, Equatable, Sendable {
     ///   `.quasiCompleteSeparation`; `.invalidSetting` for a bad `l2`.
     /// - Complexity: O(n·d²) per exact Newton step (BLAS `dsyrk`), O(n·d + m·d²) per step
     ///   with a Hessian sampled on m rows; typically 5–10 steps.
-    public func fit<Source: RowBlockSource>(_ source: Source, featureNames: [String],
+    public func fit<Source: RowBlockSource>(_ source: Source, featureNames: [String], threads: Int = 1,
                                             onStep: ((NewtonStep) -> Void)? = nil) throws(TrainingError) -> LogisticRegressionFit {
         guard l2.isFinite && l2 >= 0 else {
             throw .invalidSetting("The L2 penalty must be a finite number ≥ 0, not \(format(l2)).")
@@ -110,7 +115,8 @@ public struct LogisticRegression: Codable, Equatable, Sendable {
         let scales = sd.map { 1 / $0 }
         let penalties = scales.map { standardize ? l2 : l2 * $0 * $0 }
         let objective = LogisticObjective(source: source, centers: moments.means, scales: scales,
-                                          penalties: penalties, rejectsSeparation: !penalized)
+                                          penalties: penalties, rejectsSeparation: !penalized,
+                                          threads: max(1, threads))
         let rate = positiveWeight / weightSum
         let start = [log(rate / (1 - rate))] + [Double](repeating: 0, count: d)
         let stride = hessianSampleRows > 0 ? source.rowCount / hessianSampleRows : 0

@@ -5,7 +5,7 @@ import LinearAlgebra
 /// A pass (value, gradient, Hessian) is a sum over rows, so it can be computed block by block
 /// and the partial sums added: the same code serves data in memory, read from disk in chunks,
 /// or spread over machines.
-public struct RowBlock {
+public struct RowBlock: Sendable {
     /// The feature matrix holding the block; the block is `features[rows, ...]`.
     public let features: Matrix
     /// The rows of `features` that form the block.
@@ -50,10 +50,18 @@ public protocol RowBlockSource {
     func forEachBlock(_ body: (RowBlock) throws -> Void) rethrows
 }
 
+/// A source whose blocks can be fetched by index, so that a pass can be split among threads.
+public protocol IndexedRowBlockSource: RowBlockSource, Sendable {
+    /// The number of blocks `forEachBlock` visits.
+    var blockCount: Int { get }
+    /// The block `forEachBlock` visits at position `index`, in `0..<blockCount`.
+    func block(at index: Int) -> RowBlock
+}
+
 /// Labelled rows in memory: a feature matrix, 0/1 labels and optional sample weights.
 ///
 ///     let data = try TrainingData(features: x, labels: y, featureNames: ["gpa", "tuce", "psi"])
-public struct TrainingData: RowBlockSource, Sendable {
+public struct TrainingData: IndexedRowBlockSource {
     /// The features, one row per example.
     public let features: Matrix
     /// The labels, 0 or 1.
@@ -112,13 +120,15 @@ public struct TrainingData: RowBlockSource, Sendable {
     public var featureCount: Int { features.columns }
     public var rowCount: Int { features.rows }
 
+    public var blockCount: Int { (features.rows + blockRows - 1) / blockRows }
+
+    public func block(at index: Int) -> RowBlock {
+        let start = index * blockRows
+        let end = min(start + blockRows, features.rows)
+        return RowBlock(features: features, rows: start..<end, labels: labels[start..<end], weights: weights?[start..<end])
+    }
+
     public func forEachBlock(_ body: (RowBlock) throws -> Void) rethrows {
-        var start = 0
-        while start < features.rows {
-            let end = min(start + blockRows, features.rows)
-            try body(RowBlock(features: features, rows: start..<end, labels: labels[start..<end],
-                              weights: weights?[start..<end]))
-            start = end
-        }
+        for index in 0..<blockCount { try body(block(at: index)) }
     }
 }

@@ -52,7 +52,8 @@ struct HelpTextTests {
                                       leaks the outcome (repeatable).
               --out <model.json>      Where to write the model (JSON).
               --progress              Report progress on standard error even when it is not a terminal.
-              --threads <n>           OpenBLAS threads (default: OPENBLAS_NUM_THREADS, else one per core).
+              --threads <n>           Threads for passes over the data (default: one per core). Results do not
+                                      depend on it.
               --version               Show the version.
               -h, --help              Show help information.
 

@@ -98,4 +98,22 @@ struct LogisticRegressionTests {
         #expect(maxRelativeError(fit.coefficients, exact.coefficients) <= 1e-9)
         #expect(maxRelativeError(fit.standardErrors, exact.standardErrors) <= 1e-9)
     }
+
+    @Test("A fit on one, two or three threads is the same, bit for bit")
+    func threadCountDoesNotChangeTheResult() throws {
+        let fixture = try ReferenceFixture.load("weighted_l2")
+        let (x, y, w) = try fixture.table()
+        let data = try TrainingData(features: x, labels: y, weights: w, featureNames: fixture.featureNames, blockRows: 100)
+        for hessianSampleRows in [100_000, 300] {
+            var trainer = LogisticRegression(l2: fixture.lambda)
+            trainer.hessianSampleRows = hessianSampleRows
+            let one = try trainer.fit(data, threads: 1)
+            #expect(maxRelativeError(one.coefficients, fixture.coefficients) <= 1e-6)
+            for threads in [2, 3] {
+                let many = try trainer.fit(data, threads: threads)
+                #expect(many == one)
+                #expect(many.coefficients.map(\.bitPattern) == one.coefficients.map(\.bitPattern))
+            }
+        }
+    }
 }

@@ -39,7 +39,7 @@ struct FitTimer: ParsableCommand {
     @Option(help: "Timed runs; the median is reported.")
     var repeats: Int = 3
 
-    @Option(help: "OpenBLAS threads; default: OPENBLAS_NUM_THREADS, or one per core.")
+    @Option(help: "Threads for each pass over the rows, each calling single-threaded BLAS (as `propensity train --threads`); default: one per core.")
     var threads: Int?
 
     func validate() throws {
@@ -50,7 +50,8 @@ struct FitTimer: ParsableCommand {
     }
 
     func run() throws {
-        if let threads { BLASThreads.set(threads) }
+        BLASThreads.set(1)
+        let threads = self.threads ?? ProcessInfo.processInfo.activeProcessorCount
         let (features, labels) = try readRows()
         let trainer = LogisticRegression(l2: l2, standardize: standardize, tolerance: tolerance)
         let clock = ContinuousClock()
@@ -61,7 +62,7 @@ struct FitTimer: ParsableCommand {
             let start = clock.now
             let data = try TrainingData(features: features, labels: labels)
             let validated = clock.now
-            let fit = try trainer.fit(data)
+            let fit = try trainer.fit(data, threads: threads)
             let end = clock.now
             runs.append(seconds(end - start))
             fitRuns.append(seconds(end - validated))
@@ -73,7 +74,7 @@ struct FitTimer: ParsableCommand {
             objective: fit.objective, iterations: fit.iterations, converged: fit.converged,
             maxAbsGradient: fit.maxAbsGradient, intercept: fit.intercept,
             coefficients: fit.coefficients, standardErrors: fit.standardErrors,
-            threads: BLASThreads.count, rows: rows, columns: columns, l2: l2, standardize: standardize)
+            threads: threads, rows: rows, columns: columns, l2: l2, standardize: standardize)
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]
         print(String(decoding: try encoder.encode(report), as: UTF8.self))
