@@ -4,9 +4,11 @@ import LinearAlgebra
 import Training
 
 // Run with `cd Benchmarks && swift package benchmark` (add `--filter 'Fit 100k'` to run a few).
-// OpenBLAS uses as many threads as cores unless OPENBLAS_NUM_THREADS says otherwise; the
-// thread count is part of every benchmark's name so that results from runs with different
-// settings are never compared by mistake.
+// The thread count is OPENBLAS_NUM_THREADS, else one per core, read once at start: fits and
+// passes split their blocks among that many threads of their own, each calling BLAS with one
+// thread, as `propensity train --threads` does (the Gram and dgemm baselines are single BLAS
+// calls and so run on one thread). The count is part of every benchmark's name so that results
+// from runs with different settings are never compared by mistake.
 
 /// The `(rows, columns)` of the fit benchmarks.
 private let fitShapes = [(100_000, 32), (100_000, 128), (1_000_000, 32), (1_000_000, 128)]
@@ -30,12 +32,14 @@ let benchmarks: @Sendable () -> Void = {
         maxDuration: .seconds(20),
         maxIterations: 10
     )
-    let threads = BLASThreads.count == 1 ? "1 thread" : "\(BLASThreads.count) threads"
+    let count = BLASThreads.count
+    BLASThreads.set(1)
+    let threads = count == 1 ? "1 thread" : "\(count) threads"
     for (rows, columns) in fitShapes {
-        fitBenchmark(rows: rows, columns: columns, threads: threads)
+        fitBenchmark(rows: rows, columns: columns, threadCount: count, threads: threads)
     }
     for (rows, columns) in passShapes {
-        passBenchmarks(rows: rows, columns: columns, threads: threads)
+        passBenchmarks(rows: rows, columns: columns, threadCount: count, threads: threads)
     }
 }
 
@@ -46,7 +50,7 @@ private func shortCount(_ n: Int) -> String {
 
 /// One full fit with `LogisticRegression(l2: 1)` and its other defaults (standardized penalty,
 /// tolerance 1e-10), standard errors included; the data are generated and validated in setup.
-private func fitBenchmark(rows: Int, columns: Int, threads: String) {
+private func fitBenchmark(rows: Int, columns: Int, threadCount: Int, threads: String) {
     let large = rows * columns >= 32_000_000
     let configuration = Benchmark.Configuration(
         metrics: [.wallClock, .cpuTotal, newtonSteps, perStep],
@@ -59,7 +63,7 @@ private func fitBenchmark(rows: Int, columns: Int, threads: String) {
         for _ in benchmark.scaledIterations {
             let clock = ContinuousClock()
             let start = clock.now
-            let fit = try! trainer.fit(data)
+            let fit = try! trainer.fit(data, threads: threadCount)
             let elapsed = clock.now - start
             blackHole(fit)
             benchmark.measurement(newtonSteps, fit.iterations)
@@ -83,7 +87,7 @@ private func fitBenchmark(rows: Int, columns: Int, threads: String) {
 ///   scaled rows and then one `dsyrk` over all of them, the "one dsyrk" baseline.
 /// - `XᵀX dgemm`: `Matrix.product` of the transposed rows with the rows, raw BLAS with twice
 ///   the flops of `dsyrk` and no copy.
-private func passBenchmarks(rows: Int, columns: Int, threads: String) {
+private func passBenchmarks(rows: Int, columns: Int, threadCount: Int, threads: String) {
     let shape = "\(shortCount(rows))x\(columns), \(threads)"
     let configuration = Benchmark.Configuration(maxDuration: .seconds(20), maxIterations: 10)
 
@@ -100,7 +104,7 @@ private func passBenchmarks(rows: Int, columns: Int, threads: String) {
         moments.add(rows: 0..<rows, of: leads.features, weights: nil)
         let scales = moments.standardDeviations.map { 1 / $0 }
         let objective = LogisticObjective(source: data, centers: moments.means, scales: scales,
-                                          penalties: [Double](repeating: 1, count: columns))
+                                          penalties: [Double](repeating: 1, count: columns), threads: threadCount)
         // A point away from the start, where the weights pᵢ(1 − pᵢ) differ from row to row.
         let parameters = [-0.85] + (0..<columns).map { 0.2 * (($0 % 2 == 0) ? 1 : -1) / Double(columns).squareRoot() }
         return Pass(data: data, objective: objective, parameters: parameters,
