@@ -42,6 +42,9 @@ struct FitTimer: ParsableCommand {
     @Option(help: "Threads for each pass over the rows, each calling single-threaded BLAS (as `propensity train --threads`); default: one per core.")
     var threads: Int?
 
+    @Flag(help: "Print each Newton step, with the seconds since the fit began, on standard error.")
+    var progress = false
+
     func validate() throws {
         guard rows >= 1, columns >= 1 else { throw ValidationError("--rows and --columns must be at least 1.") }
         guard repeats >= 1 else { throw ValidationError("--repeats must be at least 1.") }
@@ -62,7 +65,12 @@ struct FitTimer: ParsableCommand {
             let start = clock.now
             let data = try TrainingData(features: features, labels: labels)
             let validated = clock.now
-            let fit = try trainer.fit(data, threads: threads)
+            let fit = try trainer.fit(data, threads: threads) { step in
+                guard progress else { return }
+                let line = String(format: "%7.3f s  step %d  objective %.12g  max|g| %.2e  t %g\n",
+                                  seconds(clock.now - validated), step.iteration, step.value, step.maxAbsGradient, step.stepSize)
+                FileHandle.standardError.write(Data(line.utf8))
+            }
             let end = clock.now
             runs.append(seconds(end - start))
             fitRuns.append(seconds(end - validated))
