@@ -1,6 +1,4 @@
-import Dispatch
 import LinearAlgebra
-import Synchronization
 
 /// The penalized logistic objective, in standardized coordinates, computed block by block.
 ///
@@ -34,13 +32,9 @@ public struct LogisticObjective<Source: RowBlockSource>: TwiceDifferentiableObje
     /// Newton step far cheaper on many rows while the gradient, and so the solution, stay exact.
     public let hessianBlockStride: Int
     /// Threads a pass may use when the source is an `IndexedRowBlockSource`; default 1. The
-    /// blocks are always split into `LogisticObjective.strands` contiguous runs whose sums
-    /// are added in order, so the result is the same, bit for bit, whatever the thread count.
-    /// Each thread calls BLAS: set `BLASThreads` to 1 when using more than one.
+    /// result is the same, bit for bit, whatever the count (see `StrandedPass`). Each thread
+    /// calls BLAS: set `BLASThreads` to 1 when using more than one.
     public let threads: Int
-
-    /// The number of contiguous runs of blocks a pass is split into, whatever the thread count.
-    public static var strands: Int { 8 }
 
     /// Creates the objective.
     ///
@@ -98,49 +92,14 @@ public struct LogisticObjective<Source: RowBlockSource>: TwiceDifferentiableObje
         let (intercept, beta) = originalScale(parameters)
         let featureCount = source.featureCount
         let (centers, scales, stride) = (self.centers, self.scales, hessianBlockStride)
-        guard let indexed = source as? any IndexedRowBlockSource else {
-            var total = LogisticPassStatistics(featureCount: featureCount, order: order)
-            var index = 0
-            source.forEachBlock { block in
+        return StrandedPass.sum(
+            over: source, threads: threads,
+            empty: { LogisticPassStatistics(featureCount: featureCount, order: order) },
+            add: { total, block, index in
                 total.add(block: block, intercept: intercept, coefficients: beta, centers: centers, scales: scales,
                           includeInHessian: index % stride == 0)
-                index += 1
-            }
-            return total
-        }
-        // Contiguous runs of blocks, summed separately and added in order.
-        let blockCount = indexed.blockCount
-        let strands = (0..<Self.strands).map { k in (k * blockCount / Self.strands)..<((k + 1) * blockCount / Self.strands) }
-        let sums = Mutex([LogisticPassStatistics?](repeating: nil, count: strands.count))
-        let work: @Sendable (Int) -> Void = { k in
-            var strand = LogisticPassStatistics(featureCount: featureCount, order: order)
-            for index in strands[k] {
-                strand.add(block: indexed.block(at: index), intercept: intercept, coefficients: beta,
-                           centers: centers, scales: scales, includeInHessian: index % stride == 0)
-            }
-            sums.withLock { $0[k] = strand }
-        }
-        if threads == 1 {
-            for k in strands.indices { work(k) }
-        } else {
-            // Threads take strands as they finish; which thread sums a strand does not matter.
-            let next = Mutex(0)
-            DispatchQueue.concurrentPerform(iterations: min(threads, strands.count)) { _ in
-                while true {
-                    let k = next.withLock { value -> Int in
-                        defer { value += 1 }
-                        return value
-                    }
-                    guard k < strands.count else { return }
-                    work(k)
-                }
-            }
-        }
-        return sums.withLock { parts in
-            var total = parts[0]!
-            for part in parts.dropFirst() { total.merge(part!) }
-            return total
-        }
+            },
+            merge: { $0.merge($1) })
     }
 
     public func evaluate(at parameters: [Double], order: DerivativeOrder) throws(TrainingError) -> ObjectiveEvaluation {

@@ -89,14 +89,16 @@ public struct LogisticRegression: Codable, Equatable, Sendable {
         precondition(featureNames.count == d, "Expected \(d) feature names.")
 
         // Pass 1: weighted column moments and label counts.
-        var moments = ColumnMoments(columns: d)
-        var positiveWeight = 0.0
-        source.forEachBlock { block in
-            moments.add(rows: block.rows, of: block.features, weights: block.weights)
-            for i in 0..<block.rows.count where block.weight(i) > 0 {
-                positiveWeight += block.weight(i) * block.label(i)
-            }
-        }
+        let (moments, positiveWeight) = StrandedPass.sum(
+            over: source, threads: threads,
+            empty: { (ColumnMoments(columns: d), 0.0) },
+            add: { sum, block, _ in
+                sum.0.add(rows: block.rows, of: block.features, weights: block.weights)
+                for i in 0..<block.rows.count where block.weight(i) > 0 {
+                    sum.1 += block.weight(i) * block.label(i)
+                }
+            },
+            merge: { $0.0.merge($1.0); $0.1 += $1.1 })
         let weightSum = moments.weightSum
         guard moments.count > 0, weightSum > 0 else { throw .noRows }
         if positiveWeight == 0 || positiveWeight == weightSum {
