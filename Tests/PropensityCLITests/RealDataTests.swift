@@ -33,20 +33,6 @@ struct RealDataTests {
         let bic: Double
     }
 
-    /// The fields of `propensity inspect --json` this test reads.
-    struct Report: Decodable {
-        let featureNames: [String]
-        let observations: Int
-        let intercept: Double
-        let coefficients: [String: Double]
-        let standardErrors: [String: Double]
-        let logLikelihood: Double
-        let nullLogLikelihood: Double
-        let aic: Double
-        let bic: Double
-        let converged: Bool
-        let iterations: Int
-    }
 
     @Test("Bank Marketing without `duration` reproduces statsmodels' Logit through the command line",
           .enabled(if: FileManager.default.fileExists(atPath: RealDataTests.bankData.path),
@@ -63,9 +49,7 @@ struct RealDataTests {
                                        "--positive", fixture.positive]
                                       + fixture.exclude.flatMap { ["--exclude", $0] } + ["--out", model])
         try #require(train.status == 0, "\(train.standardError)")
-        let inspect = try runPropensity(["inspect", model, "--json"])
-        try #require(inspect.status == 0, "\(inspect.standardError)")
-        let report = try JSONDecoder().decode(Report.self, from: Data(inspect.standardOutput.utf8))
+        let report = try inspectReport(model)
 
         // The encoding: the same features, in the same order, as the script's replica of it.
         #expect(report.observations == fixture.observations)

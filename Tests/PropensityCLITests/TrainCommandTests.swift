@@ -6,15 +6,6 @@ import Testing
 struct TrainCommandTests {
     static let degenerate = fixturesDirectory.appendingPathComponent("degenerate")
 
-    struct Report: Decodable {
-        let intercept: Double
-        let coefficients: [String: Double]
-        let standardErrors: [String: Double]
-        let logLikelihood: Double
-        let iterations: Int
-        let converged: Bool
-    }
-
     @Test("Training on the Spector table reproduces statsmodels through the command line")
     func spectorEndToEnd() throws {
         let directory = try makeTemporaryDirectory()
@@ -27,9 +18,7 @@ struct TrainCommandTests {
         #expect(train.standardOutput.contains("Logistic regression of GRADE"))
         #expect(train.standardOutput.hasSuffix("Model written to \(model)\n"))
 
-        let inspect = try runPropensity(["inspect", model, "--json"])
-        #expect(inspect.status == 0)
-        let report = try JSONDecoder().decode(Report.self, from: Data(inspect.standardOutput.utf8))
+        let report = try inspectReport(model)
         #expect(relativeError(report.intercept, fixture.intercept) <= 1e-6)
         #expect(maxRelativeError(fixture.featureNames.map { report.coefficients[$0]! }, fixture.coefficients) <= 1e-6)
         #expect(relativeError(report.standardErrors["intercept"]!, fixture.standardErrors.intercept) <= 1e-5)
@@ -52,14 +41,14 @@ struct TrainCommandTests {
         let train = try runPropensity(["train", "--data", fixturesDirectory.appendingPathComponent(fixture.data).path,
                                        "--label", "y", "--weight", "w", "--l2", "\(fixture.lambda)", "--out", model])
         #expect(train.status == 0, "\(train.standardError)")
-        let report = try JSONDecoder().decode(Report.self, from: Data(try runPropensity(["inspect", model, "--json"]).standardOutput.utf8))
+        let report = try inspectReport(model)
         #expect(maxRelativeError(fixture.featureNames.map { report.coefficients[$0]! }, fixture.coefficients) <= 1e-6)
 
         let raw = try ReferenceFixture.load("synthetic_l2_c1")
         let rawTrain = try runPropensity(["train", "--data", fixturesDirectory.appendingPathComponent(raw.data).path,
                                           "--label", "y", "--l2", "1", "--no-standardize", "--out", model])
         #expect(rawTrain.status == 0, "\(rawTrain.standardError)")
-        let rawReport = try JSONDecoder().decode(Report.self, from: Data(try runPropensity(["inspect", model, "--json"]).standardOutput.utf8))
+        let rawReport = try inspectReport(model)
         #expect(relativeError(rawReport.intercept, raw.intercept) <= 1e-6)
     }
 
@@ -93,13 +82,13 @@ struct TrainCommandTests {
             + "Values seen: `lost`, `won`.\n")
         let ok = try runPropensity(["train", "--data", csv.path, "--label", "outcome", "--positive", "won", "--l2", "1", "--out", model])
         #expect(ok.status == 0, "\(ok.standardError)")
-        let report = try JSONDecoder().decode(Report.self, from: Data(try runPropensity(["inspect", model, "--json"]).standardOutput.utf8))
+        let report = try inspectReport(model)
         #expect(Set(report.coefficients.keys) == ["source=event", "source=partner", "amount"])
 
         let excluded = try runPropensity(["train", "--data", csv.path, "--label", "outcome", "--positive", "won", "--l2", "1",
                                           "--exclude", "amount", "--out", model])
         #expect(excluded.status == 0, "\(excluded.standardError)")
-        let withoutAmount = try JSONDecoder().decode(Report.self, from: Data(try runPropensity(["inspect", model, "--json"]).standardOutput.utf8))
+        let withoutAmount = try inspectReport(model)
         #expect(Set(withoutAmount.coefficients.keys) == ["source=event", "source=partner"])
         let unknown = try runPropensity(["train", "--data", csv.path, "--label", "outcome", "--positive", "won",
                                          "--exclude", "lead_id", "--out", model])

@@ -44,3 +44,24 @@ public func makeTemporaryDirectory() throws -> URL {
     try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
     return url
 }
+
+/// The fields of `propensity inspect --json` that tests read.
+public struct InspectReport: Decodable, Sendable {
+    public let featureNames: [String]
+    public let observations: Int
+    public let intercept: Double
+    public let coefficients: [String: Double]
+    public let standardErrors: [String: Double]
+    public let logLikelihood: Double
+    public let nullLogLikelihood: Double
+    public let aic: Double
+    public let bic: Double
+    public let converged: Bool
+    public let iterations: Int
+}
+
+/// Runs `propensity inspect MODEL --json` and decodes what it prints.
+public func inspectReport(_ model: String) throws -> InspectReport {
+    let result = try runPropensity(["inspect", model, "--json"])
+    return try JSONDecoder().decode(InspectReport.self, from: Data(result.standardOutput.utf8))
+}
