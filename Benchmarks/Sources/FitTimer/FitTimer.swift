@@ -42,6 +42,9 @@ struct FitTimer: ParsableCommand {
     @Option(help: "Threads for each pass over the rows, each calling single-threaded BLAS (as `propensity train --threads`); default: one per core.")
     var threads: Int?
 
+    @Option(help: "Rows the Newton steps' sampled Hessian is summed over (the trainer's hessianSampleRows).")
+    var hessianSampleRows: Int = LogisticRegression().hessianSampleRows
+
     @Flag(help: "Print each Newton step, with the seconds since the fit began, on standard error.")
     var progress = false
 
@@ -56,7 +59,8 @@ struct FitTimer: ParsableCommand {
         BLASThreads.set(1)
         let threads = self.threads ?? ProcessInfo.processInfo.activeProcessorCount
         let (features, labels) = try readRows()
-        let trainer = LogisticRegression(l2: l2, standardize: standardize, tolerance: tolerance)
+        let trainer = LogisticRegression(l2: l2, standardize: standardize, tolerance: tolerance,
+                                         hessianSampleRows: hessianSampleRows)
         let clock = ContinuousClock()
         var runs: [Double] = []
         var fitRuns: [Double] = []
