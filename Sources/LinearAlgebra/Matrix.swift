@@ -64,21 +64,6 @@ public struct Matrix: Equatable, Sendable {
         set { elements[row * columns + column] = newValue }
     }
 
-    /// The values of one row.
-    public func row(_ index: Int) -> ArraySlice<Double> {
-        elements[(index * columns)..<((index + 1) * columns)]
-    }
-
-    /// The values of one column, copied.
-    public func column(_ index: Int) -> [Double] {
-        (0..<rows).map { self[$0, index] }
-    }
-
-    /// The diagonal of a square matrix.
-    public var diagonal: [Double] {
-        (0..<min(rows, columns)).map { self[$0, $0] }
-    }
-
     /// The transpose.
     ///
     /// - Complexity: O(rows × columns).
@@ -88,15 +73,6 @@ public struct Matrix: Equatable, Sendable {
             for j in 0..<columns { t[j, i] = self[i, j] }
         }
         return t
-    }
-
-    /// Appends rows to the bottom of the matrix.
-    ///
-    /// - Parameter other: A matrix with the same number of columns.
-    public mutating func appendRows(of other: Matrix) {
-        precondition(other.columns == columns, "Cannot append rows of \(other.columns) columns to a matrix of \(columns).")
-        elements.append(contentsOf: other.elements)
-        self = Matrix(rows: rows + other.rows, columns: columns, elements: elements)
     }
 
     /// The matrix with every element multiplied by `factor`.

@@ -198,8 +198,8 @@ public struct LogisticRegression: Codable, Equatable, Sendable {
     private func linearDependency(_ hessian: Matrix) -> LinearDependency? {
         let d = hessian.rows - 1
         // A column constant on these rows (possible on a sample) depends on the intercept.
-        if let j = (1...max(1, d)).first(where: { d > 0 && !(hessian[$0, $0] > 0) }) {
-            return LinearDependency(column: j - 1, combination: [])
+        if let j = (0..<d).first(where: { !(hessian[$0 + 1, $0 + 1] > 0) }) {
+            return LinearDependency(column: j, combination: [])
         }
         guard d > 1 else { return nil }
         // The feature block, scaled to a unit diagonal: the weighted correlation matrix.
