@@ -10,10 +10,12 @@ let package = Package(
         .library(name: "Features", targets: ["Features"]),
         .library(name: "Training", targets: ["Training"]),
         .library(name: "Scoring", targets: ["Scoring"]),
+        .library(name: "SyntheticCRM", targets: ["SyntheticCRM"]),
         .executable(name: "propensity", targets: ["PropensityCLI"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
     ],
     targets: [
         // C libraries, one `.systemLibrary` target each; only `LinearAlgebra` imports them.
@@ -29,12 +31,17 @@ let package = Package(
         ),
         .target(name: "LinearAlgebra", dependencies: ["CBLAS", "CLAPACKE"]),
         .target(name: "CSVParsing"),
-        .target(name: "Features", dependencies: ["CSVParsing", "LinearAlgebra"]),
+        .target(
+            name: "Features",
+            dependencies: ["CSVParsing", "LinearAlgebra", .product(name: "Yams", package: "Yams")]
+        ),
         .target(name: "Training", dependencies: ["LinearAlgebra"]),
         .target(name: "Scoring", dependencies: ["Features", "Training"]),
+        // Writes synthetic CRM exports with known effects; depends on nothing of the project.
+        .target(name: "SyntheticCRM"),
         .target(
             name: "Propensity",
-            dependencies: ["LinearAlgebra", "CSVParsing", "Features", "Training", "Scoring"]
+            dependencies: ["LinearAlgebra", "CSVParsing", "Features", "Training", "Scoring", "SyntheticCRM"]
         ),
         .executableTarget(
             name: "PropensityCLI",
@@ -49,6 +56,7 @@ let package = Package(
         .testTarget(name: "FeaturesTests", dependencies: ["Features", "TestSupport"]),
         .testTarget(name: "TrainingTests", dependencies: ["Training", "TestSupport"]),
         .testTarget(name: "ScoringTests", dependencies: ["Scoring", "TestSupport"]),
+        .testTarget(name: "SyntheticCRMTests", dependencies: ["SyntheticCRM", "Features", "TestSupport"]),
         .testTarget(name: "PropensityTests", dependencies: ["Propensity", "TestSupport"]),
         .testTarget(name: "PropensityCLITests", dependencies: ["PropensityCLI", "TestSupport"]),
     ]

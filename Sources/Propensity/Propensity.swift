@@ -5,3 +5,4 @@
 @_exported import LinearAlgebra
 @_exported import Scoring
 @_exported import Training
+@_exported import SyntheticCRM

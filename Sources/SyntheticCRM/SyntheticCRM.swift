@@ -1,0 +1,1 @@
+// SyntheticCRM: realistic synthetic CRM exports whose close probability follows known effects.
