@@ -2,7 +2,8 @@ import CSVParsing
 
 /// Why a table could not be turned into features: where the problem is and what to do.
 ///
-/// Messages name the file, the line (1-based, the header is line 1) and the column.
+/// Messages name the file, the line (1-based, the header is line 1) and the column, or, for
+/// encodings fitted on training leads, the feature of the spec and its option.
 public enum FeatureError: Error, Equatable, CustomStringConvertible, Sendable {
     /// The CSV itself is malformed or unreadable.
     case csv(CSVError)
@@ -26,6 +27,22 @@ public enum FeatureError: Error, Equatable, CustomStringConvertible, Sendable {
     case noFeatureColumns(file: String)
     /// A feature column has a name that reports use for something else.
     case reservedColumnName(file: String, column: String)
+    /// A feature's values include an infinity, which no encoding can place.
+    case infiniteValue(feature: String, value: Double)
+    /// A training value of a `log1p` feature is -1 or less, where log1p is undefined.
+    case log1pOutOfDomain(feature: String, value: Double)
+    /// A feature is missing for every training lead.
+    case allValuesMissing(feature: String)
+    /// A clip range whose lower end is above its upper end, or not a number.
+    case invalidClip(feature: String, lower: Double?, upper: Double?)
+    /// Quantile bins with fewer than 2 bins.
+    case invalidBinCount(feature: String, bins: Int)
+    /// A natural spline with fewer than 3 knots.
+    case invalidKnotCount(feature: String, knots: Int)
+    /// The training quantiles of a quantile-binned feature leave a single bin.
+    case singleQuantileBin(feature: String, bins: Int, distinctValues: Int, largest: Double)
+    /// The training quantiles of a natural spline give fewer than 3 distinct knots.
+    case tooFewDistinctKnots(feature: String, requested: Int, knots: [Double])
 
     public var description: String {
         switch self {
@@ -59,6 +76,44 @@ public enum FeatureError: Error, Equatable, CustomStringConvertible, Sendable {
         case .reservedColumnName(let file, let column):
             return "\(file) has a feature column named `\(column)`, which reports use for the model's own \(column). "
                 + "Rename the column."
+        case .infiniteValue(let feature, let value):
+            return "Feature `\(feature)` is \(value < 0 ? "-infinity" : "infinity") for a training lead. "
+                + "Leave the value empty when it is unknown, or clip it in the spec (clip: [low, high])."
+        case .log1pOutOfDomain(let feature, let value):
+            return "Feature `\(feature)` has the value \(plainNumber(value)) for a training lead, "
+                + "but log1p needs values above -1. Use `transform: none` for this feature, "
+                + "or check why its values go down to \(plainNumber(value))."
+        case .allValuesMissing(let feature):
+            return "Feature `\(feature)` is missing for every training lead, so it cannot be fitted. "
+                + "Check the column it reads, or remove the feature from the spec."
+        case .invalidClip(let feature, let lower, let upper):
+            return "Feature `\(feature)` has clip: [\(lower.map(plainNumber) ?? "null"), \(upper.map(plainNumber) ?? "null")]; "
+                + "the lower end must be a number at most the upper end. Swap or fix them."
+        case .invalidBinCount(let feature, let bins):
+            return "Feature `\(feature)` asks for quantile_bins: \(bins); quantile bins need at least 2 bins. "
+                + "Use 2 or more, or `basis: linear`."
+        case .invalidKnotCount(let feature, let knots):
+            return "Feature `\(feature)` asks for natural_spline: \(knots); a natural spline needs at least 3 knots. "
+                + "Use 3 or more, or `basis: linear`."
+        case .singleQuantileBin(let feature, let bins, let distinctValues, let largest):
+            if distinctValues == 1 {
+                return "Feature `\(feature)` is \(plainNumber(largest)) for every training lead that has it, "
+                    + "so quantile_bins: \(bins) has no second bin. Check the column it reads, "
+                    + "or remove the feature from the spec."
+            }
+            return "Feature `\(feature)` cannot be cut into quantile_bins: \(bins): every cut at its training quantiles "
+                + "falls on its largest value, \(plainNumber(largest)), which leaves a single bin. "
+                + "Ask for more bins, or use `basis: linear`."
+        case .tooFewDistinctKnots(let feature, let requested, let knots):
+            return "Feature `\(feature)` asks for natural_spline: \(requested), but its training quantiles give only "
+                + "\(knots.count) distinct knot\(knots.count == 1 ? "" : "s") (\(knots.map(plainNumber).joined(separator: ", "))) "
+                + "and a natural spline needs 3. Use quantile_bins or `basis: linear` for this feature."
         }
     }
+}
+
+/// `value` as people write it: `-3` rather than `-3.0`, `0.25`, `1e+20`.
+func plainNumber(_ value: Double) -> String {
+    if value == value.rounded(), abs(value) < 1e15 { return String(Int64(value)) }
+    return "\(value)"
 }
