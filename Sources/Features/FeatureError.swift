@@ -43,6 +43,12 @@ public enum FeatureError: Error, Equatable, CustomStringConvertible, Sendable {
     case singleQuantileBin(feature: String, bins: Int, distinctValues: Int, largest: Double)
     /// The training quantiles of a natural spline give fewer than 3 distinct knots.
     case tooFewDistinctKnots(feature: String, requested: Int, knots: [Double])
+    /// An encoding was given no training leads to fit on.
+    case noTrainingValues(feature: String)
+    /// A categorical minimum count below 1.
+    case invalidMinCount(feature: String, minCount: Int)
+    /// A categorical feature left with a single level, so it has no column.
+    case singleLevel(feature: String, level: String, minCount: Int)
 
     public var description: String {
         switch self {
@@ -108,6 +114,15 @@ public enum FeatureError: Error, Equatable, CustomStringConvertible, Sendable {
             return "Feature `\(feature)` asks for natural_spline: \(requested), but its training quantiles give only "
                 + "\(knots.count) distinct knot\(knots.count == 1 ? "" : "s") (\(knots.map(plainNumber).joined(separator: ", "))) "
                 + "and a natural spline needs 3. Use quantile_bins or `basis: linear` for this feature."
+        case .noTrainingValues(let feature):
+            return "Feature `\(feature)` has no training leads to be fitted on. "
+                + "Check that the leads file has closed leads (won or lost)."
+        case .invalidMinCount(let feature, let minCount):
+            return "Feature `\(feature)` has min_count: \(minCount); it must be at least 1 (the default is 10)."
+        case .singleLevel(let feature, let level, let minCount):
+            return "Feature `\(feature)` has a single level (`\(level)`) among training leads once levels with fewer than "
+                + "\(minCount) leads are pooled into `other`, so it has nothing to compare. "
+                + "Lower min_count, or remove the feature from the spec."
         }
     }
 }
