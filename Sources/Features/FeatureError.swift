@@ -49,6 +49,8 @@ public enum FeatureError: Error, Equatable, CustomStringConvertible, Sendable {
     case invalidMinCount(feature: String, minCount: Int)
     /// A categorical feature left with a single level, so it has no column.
     case singleLevel(feature: String, level: String, minCount: Int)
+    /// Feature hashing into fewer than 2 buckets.
+    case invalidBucketCount(feature: String, buckets: Int)
 
     public var description: String {
         switch self {
@@ -123,6 +125,8 @@ public enum FeatureError: Error, Equatable, CustomStringConvertible, Sendable {
             return "Feature `\(feature)` has a single level (`\(level)`) among training leads once levels with fewer than "
                 + "\(minCount) leads are pooled into `other`, so it has nothing to compare. "
                 + "Lower min_count, or remove the feature from the spec."
+        case .invalidBucketCount(let feature, let buckets):
+            return "Feature `\(feature)` asks for buckets: \(buckets); feature hashing needs at least 2 buckets (the default is 32)."
         }
     }
 }
