@@ -79,6 +79,23 @@ public struct CSVRecord: Sendable {
         }
     }
 
+    /// Runs `body` on the UTF-8 bytes of the field at `index` with quoting removed, without
+    /// copying them when the field holds no escaped quote (nearly always): the way to look a
+    /// field up in a table keyed by bytes, or to parse it, without making a `String`.
+    ///
+    /// - Parameters:
+    ///   - index: A field index, `0..<count`.
+    ///   - body: Receives the bytes, empty for a missing field; they are valid only during the call.
+    public func withBytes<Result>(at index: Int, _ body: (UnsafeBufferPointer<UInt8>) throws -> Result) rethrows -> Result {
+        let span = spans[index]
+        if span.hasEscapedQuotes {
+            return try Array(self[index].utf8).withUnsafeBufferPointer { try body($0) }
+        }
+        return try storage.withUnsafeBufferPointer { buffer in
+            try body(UnsafeBufferPointer(rebasing: buffer[span.start..<span.end]))
+        }
+    }
+
     /// Decodes a quoted field's text, turning each `""` into `"`.
     private static func unescaping(_ bytes: UnsafeBufferPointer<UInt8>) -> String {
         String(unsafeUninitializedCapacity: bytes.count) { output in
