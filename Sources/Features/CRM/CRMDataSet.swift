@@ -1,0 +1,267 @@
+import Foundation
+
+/// What became of an SQL, by the spec's label rule.
+public enum LeadOutcome: UInt8, Codable, Sendable {
+    case won, lost, open
+
+    /// Whether the SQL has closed, won or lost.
+    public var isClosed: Bool { self != .open }
+}
+
+/// A CRM export read through a feature spec: leads, companies and contacts in memory as typed
+/// columns, the events table left on disk to be streamed by `FeatureExtractor`.
+///
+/// ```swift
+/// let spec = try FeatureSpec(contentsOf: URL(filePath: "crm/spec.yaml"))
+/// let data = try CRMDataSet(spec: spec, directory: URL(filePath: "crm"))
+/// print(data.leadCount, data.outcomes.filter { $0 == .won }.count)
+/// ```
+public struct CRMDataSet: Sendable {
+    /// The spec the data was read with.
+    public let spec: FeatureSpec
+    /// The folder holding the tables.
+    public let directory: URL
+    let leads: LoadedTable
+    let companies: LoadedTable?
+    /// Per lead, its row in `companies`, or -1.
+    let leadCompany: [Int32]
+    /// Per contact, its lead (contacts tied to leads) or its company (tied to companies).
+    let contactOwner: [Int32]
+    let contactIDs: ByteStringTable
+    /// Per contact, its role's code in `roles`, or -1.
+    let contactRole: [Int32]
+    let roles: ByteStringTable
+    /// Per company, the leads of that company (compressed rows), for contacts tied to companies.
+    let companyLeadStarts: [Int32]
+    let companyLeads: [Int32]
+    /// The outcome of every lead.
+    public let outcomes: [LeadOutcome]
+    /// Per lead, the training cut-off (closed leads) or NaN (open leads).
+    let trainingCutoff: [Double]
+    /// Rows skipped because they were invalid and the caller chose to skip them.
+    public private(set) var skipped: SkippedRows
+
+    /// The number of leads (SQLs), open and closed.
+    public var leadCount: Int { leads.rowCount }
+
+    /// Lead `index`'s id.
+    public func leadID(at index: Int) -> String { leads.ids.key(at: index) }
+
+    /// The index of the lead with id `id`.
+    public func leadIndex(of id: String) -> Int? { leads.ids.index(of: id) }
+
+    /// Reads the leads, companies and contacts tables `spec` names, from `directory`.
+    ///
+    /// - Parameters:
+    ///   - skipInvalidRows: Skip and count rows with unparsable values, duplicate ids, unknown
+    ///     references or a closed lead without its cut-off anchor, instead of stopping at the first.
+    /// - Throws: `CRMDataError` naming the file, line, column and spec entry of the problem.
+    public init(spec: FeatureSpec, directory: URL, skipInvalidRows: Bool = false) throws(CRMDataError) {
+        self.spec = spec
+        self.directory = directory
+        let requirements = try Self.requirements(of: spec)
+        let tables = spec.tables
+        var skipped = SkippedRows()
+
+        var companies: LoadedTable?
+        if let table = tables.companies {
+            companies = try LoadedTable(url: directory.appending(path: table.file),
+                                        required: [ColumnRequirement(column: table.id, role: .id, entry: "tables.companies.id")]
+                                            + requirements.companies,
+                                        keepOthers: false, skipInvalid: skipInvalidRows)
+            skipped.merge(companies!.skipped)
+        }
+        let leads = try LoadedTable(url: directory.appending(path: tables.leads.file), required: requirements.leads,
+                                    keepOthers: true, skipInvalid: skipInvalidRows)
+        skipped.merge(leads.skipped)
+
+        // Companies of leads.
+        var leadCompany = [Int32](repeating: -1, count: leads.rowCount)
+        var keep = [Bool](repeating: true, count: leads.rowCount)
+        if let companyColumn = tables.leads.company, let companies {
+            let codes = leads.texts[companyColumn]!
+            let companyOfCode = (0..<codes.levels.count).map { code in
+                companies.ids.index(of: codes.levels.key(at: code)).map(Int32.init) ?? -1
+            }
+            for row in 0..<leads.rowCount where codes.codes[row] >= 0 {
+                let company = companyOfCode[Int(codes.codes[row])]
+                if company < 0 {
+                    let error = CRMDataError(file: leads.file, line: Int(leads.lines[row]), column: companyColumn,
+                                             entry: "tables.leads.company",
+                                             message: "the company `\(codes.value(at: row)!)` is not in \(companies.file). Add it there or correct the id.")
+                    guard skipInvalidRows else { throw error }
+                    skipped.record("\(leads.file): lead names an unknown company", line: error.line!)
+                    keep[row] = false
+                }
+                leadCompany[row] = company
+            }
+        }
+
+        // Outcomes and training cut-offs.
+        let outcomeCodes = leads.texts[tables.leads.outcome]!
+        let outcomeOfCode: [LeadOutcome] = (0..<outcomeCodes.levels.count).map { code in
+            let text = outcomeCodes.levels.key(at: code)
+            return spec.label.won.contains(text) ? .won : spec.label.lost.contains(text) ? .lost : .open
+        }
+        var outcomes = [LeadOutcome](repeating: .open, count: leads.rowCount)
+        var cutoffs = [Double](repeating: .nan, count: leads.rowCount)
+        let anchors = leads.timestamps[spec.cutoff.after]!
+        let closedAt = tables.leads.closedAt.map { leads.timestamps[$0]! }
+        let offset = spec.cutoff.days * Timestamp.secondsPerDay
+        for row in 0..<leads.rowCount where keep[row] {
+            let code = outcomeCodes.codes[row]
+            outcomes[row] = code < 0 ? .open : outcomeOfCode[Int(code)]
+            guard outcomes[row].isClosed else { continue }
+            let anchor = anchors[row]
+            guard !anchor.isNaN else {
+                let error = CRMDataError(file: leads.file, line: Int(leads.lines[row]), column: spec.cutoff.after,
+                                         entry: "cutoff.after",
+                                         message: "this closed lead has no `\(spec.cutoff.after)`, which its training cut-off is counted from. "
+                                             + "Fill it in, or skip such rows with --skip-invalid-rows.")
+                guard skipInvalidRows else { throw error }
+                skipped.record("\(leads.file): closed lead without its cut-off anchor", line: error.line!)
+                keep[row] = false
+                continue
+            }
+            var cutoff = anchor + offset
+            if let closed = closedAt?[row], !closed.isNaN, closed < cutoff { cutoff = closed }
+            cutoffs[row] = cutoff
+        }
+        for row in 0..<leads.rowCount where !keep[row] {
+            outcomes[row] = .open
+            cutoffs[row] = .nan
+        }
+
+        // Contacts.
+        var contactOwner: [Int32] = []
+        var contactRole: [Int32] = []
+        var contactIDs = ByteStringTable()
+        var roles = ByteStringTable()
+        if let table = tables.contacts {
+            var required = [ColumnRequirement(column: table.id, role: .id, entry: "tables.contacts.id")]
+            let ownerColumn = table.lead ?? table.company!
+            required.append(ColumnRequirement(column: ownerColumn, role: .text,
+                                              entry: table.lead != nil ? "tables.contacts.lead" : "tables.contacts.company"))
+            if let role = table.role { required.append(ColumnRequirement(column: role, role: .text, entry: "tables.contacts.role")) }
+            let contacts = try LoadedTable(url: directory.appending(path: table.file), required: required,
+                                           keepOthers: false, skipInvalid: skipInvalidRows)
+            skipped.merge(contacts.skipped)
+            let owners = contacts.texts[ownerColumn]!
+            let ownerTable = table.lead != nil ? leads.ids : companies?.ids
+            let ownerOfCode = (0..<owners.levels.count).map { code in
+                ownerTable?.index(of: owners.levels.key(at: code)).map(Int32.init) ?? -1
+            }
+            contactOwner = [Int32](repeating: -1, count: contacts.rowCount)
+            for row in 0..<contacts.rowCount {
+                let code = owners.codes[row]
+                let owner = code < 0 ? -1 : ownerOfCode[Int(code)]
+                if owner < 0 {
+                    let what = table.lead != nil ? "lead" : "company"
+                    let error = CRMDataError(
+                        file: contacts.file, line: Int(contacts.lines[row]), column: ownerColumn,
+                        entry: "tables.contacts.\(what)",
+                        message: code < 0 ? "the contact names no \(what). Fill it in, or skip such rows with --skip-invalid-rows."
+                            : "the \(what) `\(owners.value(at: row)!)` is not in the \(what == "lead" ? leads.file : companies!.file). "
+                                + "Correct the id, or skip such rows with --skip-invalid-rows.")
+                    guard skipInvalidRows else { throw error }
+                    skipped.record("\(contacts.file): contact of an unknown \(what)", line: error.line!)
+                }
+                contactOwner[row] = owner
+            }
+            contactIDs = contacts.ids
+            if let role = table.role {
+                contactRole = contacts.texts[role]!.codes
+                roles = contacts.texts[role]!.levels
+            } else {
+                contactRole = [Int32](repeating: -1, count: contacts.rowCount)
+            }
+        }
+
+        // Leads by company, for contacts tied to companies.
+        var starts = [Int32](repeating: 0, count: (companies?.rowCount ?? 0) + 1)
+        var members: [Int32] = []
+        if tables.contacts?.company != nil, let companies {
+            for company in leadCompany where company >= 0 { starts[Int(company) + 1] += 1 }
+            for k in 0..<companies.rowCount { starts[k + 1] += starts[k] }
+            members = [Int32](repeating: 0, count: Int(starts[companies.rowCount]))
+            var next = starts
+            for (lead, company) in leadCompany.enumerated() where company >= 0 && keep[lead] {
+                members[Int(next[Int(company)])] = Int32(lead)
+                next[Int(company)] += 1
+            }
+        }
+
+        self.leads = leads
+        self.companies = companies
+        self.leadCompany = leadCompany
+        self.contactOwner = contactOwner
+        self.contactIDs = contactIDs
+        self.contactRole = contactRole
+        self.roles = roles
+        self.companyLeadStarts = starts
+        self.companyLeads = members
+        self.outcomes = outcomes
+        self.trainingCutoff = cutoffs
+        self.skipped = skipped
+    }
+
+    /// Per lead, the instant its features are computed as of: the training cut-off for closed
+    /// leads (`cutoff.after` + `cutoff.days`, or the close date when earlier), and `asOf` for
+    /// open leads (NaN when `asOf` is `nil`: open leads are then not extracted).
+    public func cutoffs(openLeadsAsOf asOf: Double?) -> [Double] {
+        var result = trainingCutoff
+        for row in 0..<leadCount where outcomes[row] == .open { result[row] = asOf ?? .nan }
+        return result
+    }
+
+    /// The columns the spec needs from the leads and companies tables, with their roles.
+    static func requirements(of spec: FeatureSpec) throws(CRMDataError)
+        -> (leads: [ColumnRequirement], companies: [ColumnRequirement])
+    {
+        let table = spec.tables.leads
+        var leads = [
+            ColumnRequirement(column: table.id, role: .id, entry: "tables.leads.id"),
+            ColumnRequirement(column: table.outcome, role: .text, entry: "tables.leads.outcome"),
+            ColumnRequirement(column: spec.cutoff.after, role: .timestamp, entry: "cutoff.after"),
+        ]
+        if let closedAt = table.closedAt { leads.append(.init(column: closedAt, role: .timestamp, entry: "tables.leads.closed_at")) }
+        if let company = table.company { leads.append(.init(column: company, role: .text, entry: "tables.leads.company")) }
+        var companies: [ColumnRequirement] = []
+
+        func add(_ reference: ColumnReference, _ role: ColumnRole, _ entry: String) {
+            let requirement = ColumnRequirement(column: reference.column, role: role, entry: entry)
+            if reference.table == .leads { leads.append(requirement) } else { companies.append(requirement) }
+        }
+        func addWindow(_ window: EventWindow?, _ entry: String) {
+            if case .after(let column, _) = window { leads.append(.init(column: column, role: .timestamp, entry: entry)) }
+        }
+        for (index, feature) in spec.features.enumerated() {
+            let entry = "features[\(index)] (\(feature.name))"
+            switch feature.kind {
+            case .numeric(let reference): add(reference, .number, entry)
+            case .categorical(let reference, _), .hashed(let reference, _): add(reference, .text, entry)
+            case .daysBetween(let from, let to):
+                leads.append(.init(column: from, role: .timestamp, entry: entry))
+                leads.append(.init(column: to, role: .timestamp, entry: entry))
+            case .speedToLead(let from): leads.append(.init(column: from, role: .timestamp, entry: entry))
+            case .eventCount(_, let window), .distinctContacts(_, let window), .consumed(_, let window),
+                 .salesTouches(let window):
+                addWindow(window, entry)
+            case .daysSinceLastEvent, .decayedEngagement, .velocity, .interaction: break
+            }
+        }
+        // One column, one role.
+        for (file, list) in [(table.file, leads), (spec.tables.companies?.file ?? "", companies)] {
+            var roles: [String: ColumnRequirement] = [:]
+            for requirement in list {
+                if let earlier = roles[requirement.column], earlier.role != requirement.role {
+                    throw CRMDataError(file: file, column: requirement.column, entry: requirement.entry,
+                                       message: "the spec reads this column as \(requirement.role) here but as \(earlier.role) in \(earlier.entry). "
+                                           + "Use each column one way.")
+                }
+                roles[requirement.column] = roles[requirement.column] ?? requirement
+            }
+        }
+        return (leads, companies)
+    }
+}

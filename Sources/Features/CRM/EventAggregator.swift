@@ -1,0 +1,407 @@
+import CSVParsing
+import Foundation
+
+/// The engagement features of every lead, computed in one streaming pass over the events table.
+///
+/// Memory is per lead and feature (a few `Double`s each) plus, for distinct-contact counts, one
+/// entry per engaged lead–contact pair: it does not grow with the number of events.
+///
+/// The pass is built for tens of millions of rows: each lead's cut-off, window anchors and
+/// accumulators sit together in one row of a flat array (one cache miss per event), and the
+/// compiled features are plain values matched with bit masks, so the inner loop does no
+/// reference counting.
+struct EventAggregator {
+    /// One event feature, compiled.
+    struct Item {
+        enum Kind: UInt8 {
+            case count, lastEvent, decayed, velocity, distinct, consumed, firstTouch
+        }
+        var kind: Kind
+        var featureIndex: Int
+        /// This item's first accumulator, as an offset into a lead's row.
+        var slot: Int
+        /// Bit `b` set: events whose type (asset, role) has bit code `b` match. All ones: any.
+        var typeBits: UInt64 = .max
+        var assetBits: UInt64 = .max
+        var roleBits: UInt64 = .max
+        /// Whether the item needs a contact with a listed role.
+        var needsRole = false
+        /// 0: all history; 1: the `days` before the cut-off; 2: `days` from the anchor.
+        var windowKind: UInt8 = 0
+        var windowSeconds = 0.0
+        /// The anchor's offset in a lead's row (window anchor, or speed-to-lead's start).
+        var anchorSlot = 0
+        /// Decay: where this item's per-type weights and inverse half-lives start in `decay`.
+        var decayBase = 0
+        /// Velocity: the two windows in seconds.
+        var recent = 0.0
+        var earlier = 0.0
+    }
+
+    /// Bit code for every type, asset or role the spec does not name.
+    static let otherBit = 63
+
+    let data: CRMDataSet
+    let leadCount: Int
+    var items: [Item] = []
+    /// Per lead: [cut-off, anchors…, accumulators…].
+    var rowWidth = 1
+    var anchorColumns: [String] = []
+    /// Named types, assets and roles get bit codes 0, 1, …; others share `otherBit`.
+    var namedTypes = ByteStringTable()
+    var namedAssets = ByteStringTable()
+    var namedRoles: [String] = []
+    /// Decay weights and inverse half-lives, 64 entries per decay item, by type bit code.
+    var decay: [Double] = []
+
+    /// Compiles the event features of `data.spec`.
+    ///
+    /// - Throws: `CRMDataError` when the spec names more than 63 event types, assets or roles.
+    init(data: CRMDataSet) throws(CRMDataError) {
+        self.data = data
+        leadCount = data.leadCount
+        let spec = data.spec
+        for type in spec.salesTouchTypes { namedTypes.insert(type) }
+        var roles: [String] = []
+        for feature in spec.features {
+            var filter: EventFilter?
+            switch feature.kind {
+            case .eventCount(let f, _), .daysSinceLastEvent(let f), .velocity(let f, _, _), .distinctContacts(let f, _),
+                 .consumed(let f, _):
+                filter = f
+            case .decayedEngagement(let f, _, let halfLives, let weights):
+                filter = f
+                for type in halfLives.keys.sorted() + weights.keys.sorted() { namedTypes.insert(type) }
+            default: break
+            }
+            for type in filter?.types ?? [] { namedTypes.insert(type) }
+            for asset in filter?.assets ?? [] { namedAssets.insert(asset) }
+            for role in filter?.roles ?? [] where !roles.contains(role) { roles.append(role) }
+        }
+        namedRoles = roles
+        for (what, count) in [("event types", namedTypes.count), ("assets", namedAssets.count), ("roles", roles.count)]
+        where count >= Self.otherBit {
+            throw CRMDataError(file: spec.tables.events?.file ?? spec.tables.leads.file, entry: "features",
+                               message: "the spec names \(count) \(what); at most 62 are supported. Group them, or use fewer.")
+        }
+
+        func bits(_ names: [String]?, _ code: (String) -> Int?) -> UInt64 {
+            guard let names else { return .max }
+            return names.reduce(UInt64(0)) { $0 | (code($1).map { 1 << UInt64($0) } ?? 0) }
+        }
+        func anchorSlot(_ column: String) -> Int {
+            if let k = anchorColumns.firstIndex(of: column) { return 1 + k }
+            anchorColumns.append(column)
+            return anchorColumns.count
+        }
+        // Anchors first, so that accumulator offsets are known once every anchor is placed.
+        for feature in spec.features {
+            switch feature.kind {
+            case .eventCount(_, .after(let column, _)), .distinctContacts(_, .after(let column, _)),
+                 .consumed(_, .after(let column, _)), .salesTouches(.after(let column, _)), .speedToLead(let column):
+                _ = anchorSlot(column)
+            default: break
+            }
+        }
+        var nextSlot = 1 + anchorColumns.count
+        for (index, feature) in spec.features.enumerated() {
+            func item(_ kind: Item.Kind, _ filter: EventFilter, _ window: EventWindow?, slots: Int = 1) -> Item {
+                var item = Item(kind: kind, featureIndex: index, slot: nextSlot)
+                nextSlot += slots
+                item.typeBits = bits(filter.types) { namedTypes.index(of: $0) }
+                item.assetBits = bits(filter.assets) { namedAssets.index(of: $0) }
+                item.roleBits = bits(filter.roles) { roles.firstIndex(of: $0) }
+                item.needsRole = filter.roles != nil
+                switch window {
+                case nil: break
+                case .beforeCutoff(let days):
+                    item.windowKind = 1
+                    item.windowSeconds = days * Timestamp.secondsPerDay
+                case .after(let column, let days):
+                    item.windowKind = 2
+                    item.windowSeconds = days * Timestamp.secondsPerDay
+                    item.anchorSlot = anchorSlot(column)
+                }
+                return item
+            }
+            switch feature.kind {
+            case .eventCount(let filter, let window):
+                items.append(item(.count, filter, window))
+            case .daysSinceLastEvent(let filter):
+                items.append(item(.lastEvent, filter, nil))
+            case .decayedEngagement(let filter, let halfLife, let halfLives, let weights):
+                var compiled = item(.decayed, filter, nil)
+                compiled.decayBase = decay.count
+                var weightTable = [Double](repeating: 1, count: 64)
+                var inverseTable = [Double](repeating: 1 / (halfLife * Timestamp.secondsPerDay), count: 64)
+                for (type, weight) in weights { weightTable[namedTypes.index(of: type)!] = weight }
+                for (type, days) in halfLives { inverseTable[namedTypes.index(of: type)!] = 1 / (days * Timestamp.secondsPerDay) }
+                decay += weightTable + inverseTable
+                items.append(compiled)
+            case .velocity(let filter, let recentDays, let earlierDays):
+                var compiled = item(.velocity, filter, nil, slots: 2)
+                compiled.recent = recentDays * Timestamp.secondsPerDay
+                compiled.earlier = earlierDays * Timestamp.secondsPerDay
+                items.append(compiled)
+            case .distinctContacts(let filter, let window):
+                items.append(item(.distinct, filter, window, slots: 0))
+            case .consumed(let filter, let window):
+                items.append(item(.consumed, filter, window))
+            case .speedToLead(let from):
+                var compiled = item(.firstTouch, EventFilter(types: spec.salesTouchTypes), nil)
+                compiled.anchorSlot = anchorSlot(from)
+                items.append(compiled)
+            case .salesTouches(let window):
+                items.append(item(.count, EventFilter(types: spec.salesTouchTypes), window))
+            default:
+                break
+            }
+        }
+        rowWidth = nextSlot
+    }
+
+    /// Per event feature index, one raw value per lead (NaN = missing, and for leads whose
+    /// cut-off is NaN).
+    struct Result {
+        var values: [Int: [Double]]
+        var skipped: SkippedRows
+        var eventCount: Int
+    }
+
+    /// Streams the events table as of `cutoffs` and finishes every item.
+    ///
+    /// - Parameter progress: Called every million events with the count so far.
+    func run(cutoffs: [Double], skipInvalidRows: Bool, progress: ((Int) -> Void)? = nil) throws(CRMDataError) -> Result {
+        guard let table = data.spec.tables.events else { return Result(values: [:], skipped: SkippedRows(), eventCount: 0) }
+        // Lead rows: cut-off, anchors (NaN when missing or not before the cut-off), accumulators.
+        var rows = [Double](repeating: 0, count: leadCount * rowWidth)
+        for lead in 0..<leadCount {
+            let base = lead * rowWidth
+            rows[base] = cutoffs[lead]
+            for (k, column) in anchorColumns.enumerated() {
+                let anchor = data.leads.timestamps[column]![lead]
+                rows[base + 1 + k] = anchor < cutoffs[lead] ? anchor : .nan
+            }
+            for item in items {
+                switch item.kind {
+                case .lastEvent: rows[base + item.slot] = -.infinity
+                case .firstTouch: rows[base + item.slot] = .infinity
+                default: break
+                }
+            }
+        }
+        // Per contact: owner (lead or company) in the low 32 bits, role bit code above.
+        let contactInfo: [UInt64] = data.contactOwner.indices.map { contact in
+            let role = data.contactRole[contact]
+            var bit = UInt64(Self.otherBit)
+            if role >= 0, let named = namedRoles.firstIndex(of: data.roles.key(at: Int(role))) { bit = UInt64(named) }
+            return bit << 32 | UInt64(UInt32(bitPattern: data.contactOwner[contact]))
+        }
+
+        var pairs = [Set<UInt64>](repeating: [], count: items.count)
+        var skipped = SkippedRows()
+        var eventCount = 0
+        let url = data.directory.appending(path: table.file)
+        let file = url.lastPathComponent
+        let reader: CSVReader
+        do {
+            reader = try CSVReader(contentsOf: url)
+        } catch {
+            throw CRMDataError(file: file, message: LoadedTable.csvMessage(error))
+        }
+        func column(_ name: String?, _ entry: String) throws(CRMDataError) -> Int? {
+            guard let name else { return nil }
+            guard let index = reader.column(named: name) else {
+                throw CRMDataError(file: file, column: name, entry: entry,
+                                   message: "the spec names this column, which the file lacks. Its columns are: "
+                                       + reader.header.map { "`\($0)`" }.joined(separator: ", ") + ".")
+            }
+            return index
+        }
+        let timeColumn = try column(table.time, "tables.events.time")!
+        let typeColumn = try column(table.type, "tables.events.type")!
+        let contactColumn = try column(table.contact, "tables.events.contact")
+        let leadColumn = try column(table.lead, "tables.events.lead")
+        let assetColumn = try column(table.asset, "tables.events.asset")
+        let contactsByCompany = data.spec.tables.contacts?.company != nil
+        let leadIDs = data.leads.ids
+        let contactIDs = data.contactIDs
+        let namedTypes = self.namedTypes
+        let namedAssets = self.namedAssets
+        let otherBit = Self.otherBit
+
+        do {
+            try items.withUnsafeBufferPointer { items in
+                try decay.withUnsafeBufferPointer { decay in
+                    try rows.withUnsafeMutableBufferPointer { rows in
+                        try reader.forEachRecord { record in
+                            eventCount += 1
+                            if eventCount % 1_000_000 == 0 { progress?(eventCount) }
+                            func reject(_ column: String, _ entry: String, _ reason: String, _ message: String) throws {
+                                guard skipInvalidRows else {
+                                    throw CRMDataError(file: file, line: record.line, column: column, entry: entry, message: message)
+                                }
+                                skipped.record("\(file): \(reason)", line: record.line)
+                            }
+                            guard let time = record.withBytes(at: timeColumn, Timestamp.seconds(from:)) else {
+                                let shown = record.isMissing(timeColumn) ? "an empty value" : "`\(record[timeColumn])`"
+                                try reject(table.time, "tables.events.time", "unreadable timestamp",
+                                           "\(shown) is not an ISO 8601 timestamp. Write instants like 2025-03-04T14:05:00Z.")
+                                return
+                            }
+                            let typeBit = record.withBytes(at: typeColumn) { namedTypes.index(of: $0) } ?? otherBit
+                            var assetBit = -1
+                            if let assetColumn, !record.isMissing(assetColumn) {
+                                assetBit = record.withBytes(at: assetColumn) { namedAssets.index(of: $0) } ?? otherBit
+                            }
+                            var contact = -1
+                            var info: UInt64 = UInt64(otherBit) << 32 | 0xFFFF_FFFF
+                            if let contactColumn, !record.isMissing(contactColumn) {
+                                guard let index = record.withBytes(at: contactColumn, contactIDs.index(of:)) else {
+                                    try reject(table.contact!, "tables.events.contact", "event for an unknown contact",
+                                               "the contact `\(record[contactColumn])` is not in the contacts table. "
+                                                   + "Correct the id, or skip such rows with --skip-invalid-rows.")
+                                    return
+                                }
+                                contact = index
+                                info = contactInfo[index]
+                            }
+                            let event = Event(time: time, typeBit: typeBit, assetBit: assetBit, contact: contact,
+                                              roleBit: contact >= 0 ? Int(info >> 32) : -1)
+                            if let leadColumn, !record.isMissing(leadColumn) {
+                                guard let lead = record.withBytes(at: leadColumn, leadIDs.index(of:)) else {
+                                    try reject(table.lead!, "tables.events.lead", "event for an unknown lead",
+                                               "the lead `\(record[leadColumn])` is not in the leads table. "
+                                                   + "Correct the id, or skip such rows with --skip-invalid-rows.")
+                                    return
+                                }
+                                Self.add(event, lead: lead, items: items, decay: decay, rows: rows, rowWidth: rowWidth, pairs: &pairs)
+                            } else if contact >= 0 {
+                                let owner = Int32(bitPattern: UInt32(truncatingIfNeeded: info))
+                                if owner < 0 { return }  // a contact skipped as invalid
+                                if contactsByCompany {
+                                    for k in Int(data.companyLeadStarts[Int(owner)])..<Int(data.companyLeadStarts[Int(owner) + 1]) {
+                                        Self.add(event, lead: Int(data.companyLeads[k]), items: items, decay: decay, rows: rows,
+                                                 rowWidth: rowWidth, pairs: &pairs)
+                                    }
+                                } else {
+                                    Self.add(event, lead: Int(owner), items: items, decay: decay, rows: rows, rowWidth: rowWidth,
+                                             pairs: &pairs)
+                                }
+                            } else {
+                                try reject(table.contact ?? table.lead!, "tables.events", "event naming no contact or lead",
+                                           "the event names neither a contact nor a lead. Fill one in, or skip such rows with --skip-invalid-rows.")
+                            }
+                        }
+                    }
+                }
+            }
+        } catch let error as CRMDataError {
+            throw error
+        } catch let error as CSVError {
+            throw CRMDataError(file: file, message: LoadedTable.csvMessage(error))
+        } catch {
+            throw CRMDataError(file: file, message: "\(error)")
+        }
+        return Result(values: finish(rows, pairs), skipped: skipped, eventCount: eventCount)
+    }
+
+    /// One event row, parsed.
+    struct Event {
+        var time: Double
+        var typeBit: Int
+        /// -1 when the event has no asset.
+        var assetBit: Int
+        /// -1 when the event names no contact.
+        var contact: Int
+        var roleBit: Int
+    }
+
+    /// Adds one event to every item that takes it, for one lead.
+    @inline(__always)
+    private static func add(_ event: Event, lead: Int, items: UnsafeBufferPointer<Item>, decay: UnsafeBufferPointer<Double>,
+                            rows: UnsafeMutableBufferPointer<Double>, rowWidth: Int, pairs: inout [Set<UInt64>])
+    {
+        let base = lead * rowWidth
+        let cutoff = rows[base]
+        let time = event.time
+        guard time < cutoff else { return }  // also false for a NaN cut-off
+        let typeMask: UInt64 = 1 << UInt64(event.typeBit)
+        let assetMask: UInt64 = event.assetBit < 0 ? 0 : 1 << UInt64(event.assetBit)
+        let roleMask: UInt64 = event.roleBit < 0 ? 0 : 1 << UInt64(event.roleBit)
+        for index in 0..<items.count {
+            let item = items[index]
+            if item.typeBits & typeMask == 0 { continue }
+            if item.assetBits != .max && item.assetBits & assetMask == 0 { continue }
+            if item.needsRole && item.roleBits & roleMask == 0 { continue }
+            switch item.windowKind {
+            case 1:
+                if time < cutoff - item.windowSeconds { continue }
+            case 2:
+                let anchor = rows[base + item.anchorSlot]
+                // A NaN anchor (missing, or not before the cut-off) fails: no event is in the window.
+                guard time >= anchor, time < anchor + item.windowSeconds else { continue }
+            default:
+                break
+            }
+            let slot = base + item.slot
+            switch item.kind {
+            case .count:
+                rows[slot] += 1
+            case .lastEvent:
+                rows[slot] = max(rows[slot], time)
+            case .decayed:
+                let weight = decay[item.decayBase + event.typeBit]
+                let inverse = decay[item.decayBase + 64 + event.typeBit]
+                rows[slot] += weight * exp2(-(cutoff - time) * inverse)
+            case .velocity:
+                let age = cutoff - time
+                if age <= item.recent {
+                    rows[slot] += 1
+                } else if age <= item.recent + item.earlier {
+                    rows[slot + 1] += 1
+                }
+            case .distinct:
+                if event.contact >= 0 { pairs[index].insert(UInt64(lead) << 32 | UInt64(event.contact)) }
+            case .consumed:
+                rows[slot] = 1
+            case .firstTouch:
+                rows[slot] = min(rows[slot], time)
+            }
+        }
+    }
+
+    private func finish(_ rows: [Double], _ pairs: [Set<UInt64>]) -> [Int: [Double]] {
+        var values: [Int: [Double]] = [:]
+        for (index, item) in items.enumerated() {
+            var column = [Double](repeating: .nan, count: leadCount)
+            if item.kind == .distinct {
+                for lead in 0..<leadCount where !rows[lead * rowWidth].isNaN { column[lead] = 0 }
+                for pair in pairs[index] { column[Int(pair >> 32)] += 1 }
+                values[item.featureIndex] = column
+                continue
+            }
+            for lead in 0..<leadCount {
+                let base = lead * rowWidth
+                let cutoff = rows[base]
+                if cutoff.isNaN { continue }
+                let value = rows[base + item.slot]
+                switch item.kind {
+                case .count, .decayed, .consumed:
+                    column[lead] = value
+                case .lastEvent:
+                    column[lead] = value == -.infinity ? .nan : (cutoff - value) / Timestamp.secondsPerDay
+                case .velocity:
+                    column[lead] = log((1 + value) / (1 + rows[base + item.slot + 1] * item.recent / item.earlier))
+                case .firstTouch:
+                    let from = rows[base + item.anchorSlot]
+                    column[lead] = value == .infinity || from.isNaN ? .nan : max(0, (value - from) / 3600)
+                case .distinct:
+                    break
+                }
+            }
+            values[item.featureIndex] = column
+        }
+        return values
+    }
+}

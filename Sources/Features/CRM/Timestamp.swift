@@ -1,0 +1,160 @@
+/// ISO 8601 timestamps as seconds since 1970-01-01T00:00:00Z.
+///
+/// CRM exports write instants in a handful of ISO 8601 shapes; these are the ones read:
+///
+/// | text | meaning |
+/// |---|---|
+/// | `2025-03-04` | midnight UTC at the start of that day |
+/// | `2025-03-04T14:05` or `2025-03-04 14:05` | that minute, UTC |
+/// | `2025-03-04T14:05:09`, `…:09.250` | that second (fractions to any precision), UTC |
+/// | `…Z`, `…+02:00`, `…-0500`, `…+02` | with a UTC offset |
+///
+/// A time without an offset is taken as UTC. Instants are `Double` seconds: exact to the
+/// microsecond for any date between the years 1900 and 2200, which is what comparing an event
+/// with a cut-off needs.
+public enum Timestamp {
+    /// Seconds in a day.
+    public static let secondsPerDay = 86_400.0
+
+    /// The instant `text` names, or `nil` when it is not one of the accepted shapes or names an
+    /// impossible date or time (such as February 30 or 25:00).
+    public static func seconds(from text: String) -> Double? {
+        var text = text
+        return text.withUTF8 { seconds(from: $0) }
+    }
+
+    /// The instant the UTF-8 `bytes` name; see `seconds(from:)` for strings.
+    public static func seconds(from bytes: UnsafeBufferPointer<UInt8>) -> Double? {
+        var cursor = 0
+        let count = bytes.count
+
+        func digits(_ n: Int) -> Int? {
+            guard cursor + n <= count else { return nil }
+            var value = 0
+            for k in 0..<n {
+                let digit = bytes[cursor + k] &- 0x30
+                guard digit < 10 else { return nil }
+                value = value * 10 + Int(digit)
+            }
+            cursor += n
+            return value
+        }
+        func take(_ byte: UInt8) -> Bool {
+            guard cursor < count, bytes[cursor] == byte else { return false }
+            cursor += 1
+            return true
+        }
+
+        guard let year = digits(4), take(0x2D), let month = digits(2), take(0x2D), let day = digits(2),
+              (1...12).contains(month), day >= 1, day <= daysIn(month: month, year: year)
+        else { return nil }
+        var seconds = Double(daysFromCivil(year: year, month: month, day: day)) * secondsPerDay
+        if cursor == count { return seconds }
+
+        guard take(0x54) || take(0x20) || take(0x74),  // T, space, t
+              let hour = digits(2), hour < 24, take(0x3A), let minute = digits(2), minute < 60
+        else { return nil }
+        var second = 0.0
+        if take(0x3A) {
+            guard let whole = digits(2), whole < 60 else { return nil }
+            second = Double(whole)
+            if take(0x2E) || take(0x2C) {  // . or , before a fraction
+                var fraction = 0.0
+                var scale = 0.1
+                let start = cursor
+                while cursor < count, bytes[cursor] &- 0x30 < 10 {
+                    fraction += Double(bytes[cursor] &- 0x30) * scale
+                    scale /= 10
+                    cursor += 1
+                }
+                guard cursor > start else { return nil }
+                second += fraction
+            }
+        }
+        seconds += Double(hour * 3600 + minute * 60) + second
+        if cursor == count { return seconds }
+
+        if take(0x5A) || take(0x7A) {  // Z
+            return cursor == count ? seconds : nil
+        }
+        let sign: Double
+        if take(0x2B) {
+            sign = 1
+        } else if take(0x2D) {
+            sign = -1
+        } else {
+            return nil
+        }
+        guard let offsetHours = digits(2), offsetHours <= 23 else { return nil }
+        var offsetMinutes = 0
+        if cursor < count {
+            _ = take(0x3A)
+            guard let minutes = digits(2), minutes < 60 else { return nil }
+            offsetMinutes = minutes
+        }
+        guard cursor == count else { return nil }
+        // Local time = UTC + offset, so UTC = local − offset.
+        return seconds - sign * Double(offsetHours * 3600 + offsetMinutes * 60)
+    }
+
+    /// `seconds` as `YYYY-MM-DDTHH:MM:SSZ` (with a fraction when it has one), the shape reports
+    /// and files write.
+    public static func string(from seconds: Double) -> String {
+        let wholeDays = (seconds / secondsPerDay).rounded(.down)
+        let (year, month, day) = civilFromDays(Int(wholeDays))
+        let secondOfDay = seconds - wholeDays * secondsPerDay
+        let whole = Int(secondOfDay.rounded(.down))
+        let fraction = secondOfDay - Double(whole)
+        func pad(_ value: Int, _ width: Int) -> String {
+            let text = String(value)
+            return String(repeating: "0", count: max(0, width - text.count)) + text
+        }
+        var text = "\(pad(year, 4))-\(pad(month, 2))-\(pad(day, 2))T"
+            + "\(pad(whole / 3600, 2)):\(pad(whole / 60 % 60, 2)):\(pad(whole % 60, 2))"
+        if fraction >= 0.000_000_5 {
+            let micros = Int((fraction * 1_000_000).rounded())
+            var digits = pad(min(micros, 999_999), 6)
+            while digits.hasSuffix("0") { digits.removeLast() }
+            text += "." + digits
+        }
+        return text + "Z"
+    }
+
+    static func isLeap(_ year: Int) -> Bool {
+        year % 4 == 0 && (year % 100 != 0 || year % 400 == 0)
+    }
+
+    static func daysIn(month: Int, year: Int) -> Int {
+        switch month {
+        case 2: return isLeap(year) ? 29 : 28
+        case 4, 6, 9, 11: return 30
+        default: return 31
+        }
+    }
+
+    /// Days from 1970-01-01 to a proleptic Gregorian date (negative before 1970).
+    ///
+    /// Counts in 400-year eras of 146,097 days, with years starting on March 1 so that the leap
+    /// day falls at the end of the year.
+    static func daysFromCivil(year: Int, month: Int, day: Int) -> Int {
+        let y = month <= 2 ? year - 1 : year
+        let era = (y >= 0 ? y : y - 399) / 400
+        let yearOfEra = y - era * 400
+        let dayOfYear = (153 * (month > 2 ? month - 3 : month + 9) + 2) / 5 + day - 1
+        let dayOfEra = yearOfEra * 365 + yearOfEra / 4 - yearOfEra / 100 + dayOfYear
+        return era * 146_097 + dayOfEra - 719_468
+    }
+
+    /// The inverse of `daysFromCivil`.
+    static func civilFromDays(_ days: Int) -> (year: Int, month: Int, day: Int) {
+        let z = days + 719_468
+        let era = (z >= 0 ? z : z - 146_096) / 146_097
+        let dayOfEra = z - era * 146_097
+        let yearOfEra = (dayOfEra - dayOfEra / 1460 + dayOfEra / 36_524 - dayOfEra / 146_096) / 365
+        let dayOfYear = dayOfEra - (365 * yearOfEra + yearOfEra / 4 - yearOfEra / 100)
+        let mp = (5 * dayOfYear + 2) / 153
+        let day = dayOfYear - (153 * mp + 2) / 5 + 1
+        let month = mp < 10 ? mp + 3 : mp - 9
+        return (yearOfEra + era * 400 + (month <= 2 ? 1 : 0), month, day)
+    }
+}
