@@ -5,21 +5,38 @@ import Propensity
 /// `propensity train`: fit a model to a flat CSV table.
 struct Train: ParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Fit a logistic regression to a flat CSV table and save the model.",
+        abstract: "Fit a logistic regression to a CRM export or a flat CSV table and save the model.",
         discussion: """
-            Every column other than the label, the weight and those excluded is a feature: a column whose \
+            With --spec, --data is a folder of CRM tables (leads, companies, contacts, events) and the \
+            feature spec says how to read them: which outcomes are won and lost, the cut-off of each \
+            lead, and the features, each computed from data strictly before the cut-off. The model \
+            is fitted on the closed leads and keeps the spec, so scoring reads data the same way.
+
+            Without --spec, --data is one CSV table and --label names its outcome column. Every \
+            column other than the label, the weight and those excluded is a feature: a column whose \
             values are mostly numbers is numeric (every value must then be a finite number); \
             any other column is categorical, one-hot encoded with its most frequent level as \
-            the reference. The fit summary is printed; the model file is written atomically, \
-            and not at all if anything fails.
+            the reference.
+
+            The fit summary is printed; the model file is written atomically, and not at all if \
+            anything fails.
             """
     )
 
-    @Option(help: ArgumentHelp("The flat table to train on (CSV with a header row).", valueName: "file.csv"))
+    @Option(help: ArgumentHelp("The feature spec (YAML or JSON) that maps a CRM export's tables and defines the label, cut-off and features.",
+                               valueName: "spec.yaml"))
+    var spec: String?
+
+    @Option(help: ArgumentHelp("With --spec, the folder of CRM tables; without, the flat table (CSV with a header row).",
+                               valueName: "path"))
     var data: String
 
-    @Option(help: ArgumentHelp("The column holding the outcome: 0/1, true/false, or text with --positive.", valueName: "column"))
-    var label: String
+    @Flag(help: "With --spec, skip rows with unreadable values or unknown ids and count them, instead of stopping at the first.")
+    var skipInvalidRows = false
+
+    @Option(help: ArgumentHelp("Flat tables: the column holding the outcome: 0/1, true/false, or text with --positive.",
+                               valueName: "column"))
+    var label: String?
 
     @Option(help: ArgumentHelp("The label value that marks a win; every other value is a loss.", valueName: "value"))
     var positive: String?
@@ -53,11 +70,28 @@ struct Train: ParsableCommand {
         guard l2.isFinite && l2 >= 0 else {
             throw ValidationError("--l2 must be a finite number ≥ 0, not \(l2).")
         }
+        if spec != nil {
+            let flatOnly = [("--label", label != nil), ("--positive", positive != nil), ("--weight", weight != nil),
+                            ("--categorical", !categorical.isEmpty), ("--exclude", !exclude.isEmpty)]
+            if let (option, _) = flatOnly.first(where: \.1) {
+                throw ValidationError("\(option) is for flat tables; with --spec, the spec defines the label and the features.")
+            }
+        } else {
+            guard label != nil else {
+                throw ValidationError("Name the outcome column with --label, or give a feature spec with --spec to train on a CRM export.")
+            }
+            guard !skipInvalidRows else { throw ValidationError("--skip-invalid-rows works with --spec only.") }
+        }
     }
 
     func run() throws {
         performance.apply()
         let reporter = ProgressReporter(forced: progress)
+        if let spec {
+            try trainOnCRM(specPath: spec, reporter: reporter)
+            return
+        }
+        let label = label!
         let url = URL(fileURLWithPath: data)
         reporter.report("Reading \(data)")
         let table = try FlatTable(contentsOf: url, categorical: Set(categorical))
@@ -76,6 +110,30 @@ struct Train: ParsableCommand {
             trainingData: try DataFingerprint(file: url, rows: table.rowCount, positives: set.labels.reduce(0) { $0 + Int($1) }))
         try ModelFile.write(model, to: URL(fileURLWithPath: out))
         print(ModelSummary.text(model), terminator: "")
+        print("Model written to \(out)")
+    }
+
+    func trainOnCRM(specPath: String, reporter: ProgressReporter) throws {
+        let spec = try FeatureSpec(contentsOf: URL(fileURLWithPath: specPath))
+        let trainer = CRMTrainer(regression: LogisticRegression(l2: l2, standardize: standardize),
+                                 threads: performance.threadCount, skipInvalidRows: skipInvalidRows)
+        let result = try trainer.train(spec: spec, directory: URL(fileURLWithPath: data)) { stage in
+            switch stage {
+            case .readingTables:
+                reporter.report("Reading the leads, companies and contacts of \(data)")
+            case .readingEvents(let count):
+                reporter.report("Read \(count) events")
+            case .fitting(let features, let rows):
+                reporter.report("Fitting \(features) feature columns on \(rows) closed leads")
+            case .newtonStep(let step):
+                reporter.report(String(format: "Newton iteration %d: objective %.10g, max |gradient| %.2e, step %g",
+                                       step.iteration, step.value, step.maxAbsGradient, step.stepSize))
+            }
+        }
+        try ModelFile.write(result.model, to: URL(fileURLWithPath: out))
+        print(ModelSummary.text(result.model), terminator: "")
+        print("Trained on \(result.trainingRows.count) closed of \(result.leadCount) leads, with \(result.eventCount) events.")
+        for line in result.skipped.lines { print("Skipped: \(line)") }
         print("Model written to \(out)")
     }
 }

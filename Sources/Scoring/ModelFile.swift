@@ -66,7 +66,7 @@ public enum ModelFile {
     private static func check(_ model: PropensityModel, path: String) throws(ModelFileError) {
         let fit = model.fit
         let d = fit.featureNames.count
-        if model.encoding.featureNames != fit.featureNames {
+        if model.input.featureNames != fit.featureNames {
             throw .corrupted(path: path, detail: "the encoding's features do not match the coefficients' features")
         }
         if fit.coefficients.count != d || fit.covariance.count != (d + 1) * (d + 1)

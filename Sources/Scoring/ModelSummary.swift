@@ -7,7 +7,7 @@ public enum ModelSummary {
     /// The summary as text: lines of 100 characters when feature names have at most 23.
     public static func text(_ model: PropensityModel) -> String {
         let fit = model.fit
-        let outcome = model.label.positive.map { "\(model.label.column) = \($0)" } ?? model.label.column
+        let outcome = model.input.outcomeDescription
         let penalty = fit.settings.l2 == 0
             ? "none (maximum likelihood)"
             : "L2, λ = \(String(format: "%g", fit.settings.l2)) on \(fit.settings.standardize ? "standardized" : "raw") coefficients"

@@ -19,12 +19,8 @@ public struct PropensityModel: Codable, Equatable, Sendable {
     public let formatVersion: Int
     /// The version of Propensity that trained the model.
     public let packageVersion: String
-    /// The label column and its positive value.
-    public let label: LabelDefinition
-    /// The sample-weight column, if one was used.
-    public let weightColumn: String?
-    /// How table columns become features.
-    public let encoding: FlatTableEncoding
+    /// What the model reads and how it becomes features: a flat table or a CRM export.
+    public let input: ModelInput
     /// The fitted coefficients, covariance and statistics.
     public let fit: LogisticRegressionFit
     /// AUC, log-loss and Brier score on the training rows.
@@ -33,17 +29,48 @@ public struct PropensityModel: Codable, Equatable, Sendable {
     public let trainingData: DataFingerprint
 
     /// Assembles a model.
-    public init(label: LabelDefinition, weightColumn: String?, encoding: FlatTableEncoding, fit: LogisticRegressionFit,
-                trainingMetrics: ClassificationMetrics?, trainingData: DataFingerprint) {
+    public init(input: ModelInput, fit: LogisticRegressionFit, trainingMetrics: ClassificationMetrics?,
+                trainingData: DataFingerprint) {
         self.format = Self.formatName
         self.formatVersion = Self.currentFormatVersion
         self.packageVersion = PropensityVersion.current
-        self.label = label
-        self.weightColumn = weightColumn
-        self.encoding = encoding
+        self.input = input
         self.fit = fit
         self.trainingMetrics = trainingMetrics
         self.trainingData = trainingData
+    }
+
+    /// Assembles a model of a flat table.
+    public init(label: LabelDefinition, weightColumn: String?, encoding: FlatTableEncoding, fit: LogisticRegressionFit,
+                trainingMetrics: ClassificationMetrics?, trainingData: DataFingerprint) {
+        self.init(input: .flatTable(label: label, weightColumn: weightColumn, encoding: encoding), fit: fit,
+                  trainingMetrics: trainingMetrics, trainingData: trainingData)
+    }
+}
+
+/// What a model reads, and how it turns that into its feature columns.
+public enum ModelInput: Codable, Equatable, Sendable {
+    /// One CSV table: the label column, an optional weight column, and the column encoding.
+    case flatTable(label: LabelDefinition, weightColumn: String?, encoding: FlatTableEncoding)
+    /// A CRM export read through a feature spec, with every feature's encoding fitted.
+    case crm(FeaturePipeline)
+
+    /// The feature columns this input produces, in the model's order.
+    public var featureNames: [String] {
+        switch self {
+        case .flatTable(_, _, let encoding): return encoding.featureNames
+        case .crm(let pipeline): return pipeline.columnNames
+        }
+    }
+
+    /// What is modelled, for summaries: `outcome = won`, or the flat label.
+    public var outcomeDescription: String {
+        switch self {
+        case .flatTable(let label, _, _):
+            return label.positive.map { "\(label.column) = \($0)" } ?? label.column
+        case .crm(let pipeline):
+            return "\(pipeline.spec.tables.leads.outcome) ∈ {\(pipeline.spec.label.won.joined(separator: ", "))}"
+        }
     }
 }
 

@@ -18,7 +18,8 @@ struct HelpTextTests {
               -h, --help              Show help information.
 
             SUBCOMMANDS:
-              train                   Fit a logistic regression to a flat CSV table and save the model.
+              train                   Fit a logistic regression to a CRM export or a flat CSV table and save
+                                      the model.
               inspect                 Print a saved model's statistics and coefficient table.
 
               See 'propensity help <subcommand>' for detailed help.
@@ -29,18 +30,31 @@ struct HelpTextTests {
     @Test("propensity train --help")
     func train() throws {
         #expect(try runPropensity(["train", "--help"]).standardOutput == """
-            OVERVIEW: Fit a logistic regression to a flat CSV table and save the model.
+            OVERVIEW: Fit a logistic regression to a CRM export or a flat CSV table and save the model.
 
-            Every column other than the label, the weight and those excluded is a feature: a column whose
-            values are mostly numbers is numeric (every value must then be a finite number); any other column
-            is categorical, one-hot encoded with its most frequent level as the reference. The fit summary is
-            printed; the model file is written atomically, and not at all if anything fails.
+            With --spec, --data is a folder of CRM tables (leads, companies, contacts, events) and the feature
+            spec says how to read them: which outcomes are won and lost, the cut-off of each lead, and the
+            features, each computed from data strictly before the cut-off. The model is fitted on the closed
+            leads and keeps the spec, so scoring reads data the same way.
 
-            USAGE: propensity train --data <file.csv> --label <column> [--positive <value>] [--weight <column>] [--l2 <lambda>] [--standardize] [--no-standardize] [--categorical <column> ...] [--exclude <column> ...] --out <model.json> [--progress] [--threads <n>]
+            Without --spec, --data is one CSV table and --label names its outcome column. Every column other
+            than the label, the weight and those excluded is a feature: a column whose values are mostly
+            numbers is numeric (every value must then be a finite number); any other column is categorical,
+            one-hot encoded with its most frequent level as the reference.
+
+            The fit summary is printed; the model file is written atomically, and not at all if anything fails.
+
+            USAGE: propensity train [<options>] --data <path> --out <model.json>
 
             OPTIONS:
-              --data <file.csv>       The flat table to train on (CSV with a header row).
-              --label <column>        The column holding the outcome: 0/1, true/false, or text with --positive.
+              --spec <spec.yaml>      The feature spec (YAML or JSON) that maps a CRM export's tables and
+                                      defines the label, cut-off and features.
+              --data <path>           With --spec, the folder of CRM tables; without, the flat table (CSV with
+                                      a header row).
+              --skip-invalid-rows     With --spec, skip rows with unreadable values or unknown ids and count
+                                      them, instead of stopping at the first.
+              --label <column>        Flat tables: the column holding the outcome: 0/1, true/false, or text
+                                      with --positive.
               --positive <value>      The label value that marks a win; every other value is a loss.
               --weight <column>       A column of non-negative sample weights.
               --l2 <lambda>           The L2 penalty strength λ ≥ 0 (λ = 1/C in scikit-learn). (default: 0.0)

@@ -108,7 +108,7 @@ struct ModelFileTests {
         #expect(data.last == 0x0A)
         let object = try #require(JSONSerialization.jsonObject(with: data) as? [String: Any])
         #expect(object.keys.sorted() == [
-            "encoding", "fit", "format", "formatVersion", "label", "packageVersion", "trainingData", "trainingMetrics",
+            "fit", "format", "formatVersion", "input", "packageVersion", "trainingData", "trainingMetrics",
         ])
         #expect(object["format"] as? String == "propensity-model")
         #expect(object["formatVersion"] as? Int == 1)
