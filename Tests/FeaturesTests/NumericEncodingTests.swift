@@ -295,10 +295,22 @@ struct NumericEncodingTests {
                 #expect(decoded.columns(value).elementsEqual(encoding.columns(value)) { $0 == $1 || ($0.isNaN && $1.isNaN) })
             }
         }
-        let corrupt = Data(#"""
-            {"name":"x","options":{"transform":"none","basis":{"naturalSpline":{"knots":4}},"missing":"zero"},
-             "missingValue":0,"hasMissingIndicator":false,"binEdges":[],"knots":[1,2]}
-            """#.utf8)
+        // The saved form, written by hand: the basis as the spec spells it.
+        let saved = #"""
+            {"name":"x","options":{"transform":"log1p","clipUpper":3,"basis":{"naturalSpline":3},"missing":"indicator"},
+             "missingValue":0.25,"hasMissingIndicator":true,"binEdges":[],"knots":[0.5,1,2.5]}
+            """#
+        let read = try JSONDecoder().decode(NumericEncoding.self, from: Data(saved.utf8))
+        #expect(read.options == NumericOptions(transform: .log1p, clipUpper: 3, basis: .naturalSpline(knots: 3)))
+        #expect(read.knots == [0.5, 1, 2.5])
+        #expect(read.columnNames == ["x[1]", "x[2]", "x:missing"])
+        #expect(read.columns(.nan) == [0.25, 0, 1])
+        let bins = try JSONDecoder().decode(NumericBasis.self, from: Data(#"{"quantileBins":10}"#.utf8))
+        #expect(bins == .quantileBins(10))
+        #expect(String(decoding: try JSONEncoder().encode(NumericBasis.linear), as: UTF8.self) == #""linear""#)
+        #expect(try JSONDecoder().decode([NumericBasis].self, from: Data(#"["linear"]"#.utf8)) == [.linear])
+        // Two knots cannot come from a natural spline.
+        let corrupt = Data(saved.replacingOccurrences(of: "[0.5,1,2.5]", with: "[0.5,1]").utf8)
         #expect(throws: DecodingError.self) { try JSONDecoder().decode(NumericEncoding.self, from: corrupt) }
     }
 }

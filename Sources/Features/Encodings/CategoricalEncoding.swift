@@ -89,7 +89,7 @@ public struct CategoricalEncoding: Codable, Equatable, Sendable {
     ///   - offset: Where the first column goes.
     /// - Complexity: one dictionary lookup; no allocation.
     public func encode(_ value: String?, into output: inout [Double], at offset: Int) {
-        for j in 0..<levels.count { output[offset + j] = 0 }
+        output.setToZero(from: offset, count: levels.count)
         let column = columnOfLevel[value ?? FlatTable.missingLevel] ?? otherColumn
         if column >= 0 { output[offset + column] = 1 }
     }

@@ -56,7 +56,7 @@ public struct HashedEncoding: Codable, Equatable, Sendable {
     ///   - offset: Where the first column goes.
     /// - Complexity: O(buckets + value's UTF-8 length); no allocation for native strings.
     public func encode(_ value: String?, into output: inout [Double], at offset: Int) {
-        for j in 0..<buckets { output[offset + j] = 0 }
+        output.setToZero(from: offset, count: buckets)
         guard let value else { return }
         let (column, sign) = bucket(of: value)
         output[offset + column] = sign

@@ -167,7 +167,7 @@ public struct NumericEncoding: Codable, Equatable, Sendable {
                 let mid = (low + high) / 2
                 if binEdges[mid] < x { low = mid + 1 } else { high = mid }
             }
-            for j in 0..<binEdges.count { output[offset + j] = 0 }
+            output.setToZero(from: offset, count: binEdges.count)
             if low > 0 { output[offset + low - 1] = 1 }
         case .naturalSpline:
             output[offset] = x

@@ -14,7 +14,7 @@ public enum NumericBasis: Codable, Equatable, Sendable {
     case linear
     /// `K` bins cut at training quantiles, one 0/1 column per bin but the lowest (the reference).
     ///
-    /// The cuts are `numpy.quantile(values, j / K, method: "inverted_cdf")` for j = 1…K−1, so
+    /// The cuts are `numpy.quantile(values, j / K, method="inverted_cdf")` for j = 1…K−1, so
     /// each is a training value; bins are closed on the right, `(cutⱼ₋₁, cutⱼ]`. Equal cuts are
     /// merged, and a cut at the largest training value is dropped (its bin above would be
     /// empty), so a feature with heavy ties gets fewer than `K − 1` columns.
