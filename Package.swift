@@ -36,7 +36,7 @@ let package = Package(
             dependencies: ["CSVParsing", "LinearAlgebra", .product(name: "Yams", package: "Yams")]
         ),
         .target(name: "Training", dependencies: ["LinearAlgebra"]),
-        .target(name: "Scoring", dependencies: ["Features", "Training"]),
+        .target(name: "Scoring", dependencies: ["Features", "LinearAlgebra", "Training"]),
         // Writes synthetic CRM exports with known effects; depends on nothing of the project.
         .target(name: "SyntheticCRM"),
         .target(

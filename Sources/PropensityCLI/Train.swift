@@ -34,6 +34,11 @@ struct Train: ParsableCommand {
     @Flag(help: "With --spec, skip rows with unreadable values or unknown ids and count them, instead of stopping at the first.")
     var skipInvalidRows = false
 
+    @Option(name: .customLong("leak-auc"),
+            help: ArgumentHelp("With --spec, report a feature column whose AUC on its own reaches this as a likely leak.",
+                               valueName: "auc"))
+    var leakAUC = 0.9
+
     @Option(help: ArgumentHelp("Flat tables: the column holding the outcome: 0/1, true/false, or text with --positive.",
                                valueName: "column"))
     var label: String?
@@ -69,6 +74,9 @@ struct Train: ParsableCommand {
     func validate() throws {
         guard l2.isFinite && l2 >= 0 else {
             throw ValidationError("--l2 must be a finite number ≥ 0, not \(l2).")
+        }
+        guard leakAUC >= 0.5 && leakAUC <= 1 else {
+            throw ValidationError("--leak-auc must be between 0.5 and 1, not \(leakAUC).")
         }
         if spec != nil {
             let flatOnly = [("--label", label != nil), ("--positive", positive != nil), ("--weight", weight != nil),
@@ -116,7 +124,8 @@ struct Train: ParsableCommand {
     func trainOnCRM(specPath: String, reporter: ProgressReporter) throws {
         let spec = try FeatureSpec(contentsOf: URL(fileURLWithPath: specPath))
         let trainer = CRMTrainer(regression: LogisticRegression(l2: l2, standardize: standardize),
-                                 threads: performance.threadCount, skipInvalidRows: skipInvalidRows)
+                                 threads: performance.threadCount, skipInvalidRows: skipInvalidRows,
+                                 leakageAUCThreshold: leakAUC)
         let result = try trainer.train(spec: spec, directory: URL(fileURLWithPath: data)) { stage in
             switch stage {
             case .readingTables:
@@ -134,6 +143,10 @@ struct Train: ParsableCommand {
         print(ModelSummary.text(result.model), terminator: "")
         print("Trained on \(result.trainingRows.count) closed of \(result.leadCount) leads, with \(result.eventCount) events.")
         for line in result.skipped.lines { print("Skipped: \(line)") }
+        if !result.leakage.warnings.isEmpty {
+            print("Possible leaks, most suspicious first:")
+            for warning in result.leakage.warnings { print("  - \(warning)") }
+        }
         print("Model written to \(out)")
     }
 }

@@ -1,5 +1,6 @@
 import Features
 import Foundation
+import LinearAlgebra
 import Training
 
 /// Trains a propensity model on a CRM export through a feature spec: reads the tables,
@@ -18,11 +19,15 @@ public struct CRMTrainer: Sendable {
     public var threads: Int
     /// Skip and count invalid rows instead of stopping at the first.
     public var skipInvalidRows: Bool
+    /// A feature column whose AUC alone reaches this is reported as a likely leak.
+    public var leakageAUCThreshold: Double
 
-    public init(regression: LogisticRegression = LogisticRegression(), threads: Int = 1, skipInvalidRows: Bool = false) {
+    public init(regression: LogisticRegression = LogisticRegression(), threads: Int = 1, skipInvalidRows: Bool = false,
+                leakageAUCThreshold: Double = 0.9) {
         self.regression = regression
         self.threads = threads
         self.skipInvalidRows = skipInvalidRows
+        self.leakageAUCThreshold = leakageAUCThreshold
     }
 
     /// What training saw besides the model.
@@ -37,6 +42,8 @@ public struct CRMTrainer: Sendable {
         public let eventCount: Int
         /// Rows skipped as invalid (only with `skipInvalidRows`).
         public let skipped: SkippedRows
+        /// Likely leaks, most suspicious first.
+        public let leakage: LeakageReport
     }
 
     /// Progress, for long work.
@@ -75,6 +82,37 @@ public struct CRMTrainer: Sendable {
         var skipped = data.skipped
         skipped.merge(raw.skipped)
         let model = PropensityModel(input: .crm(pipeline), fit: fit, trainingMetrics: metrics, trainingData: fingerprint)
-        return Result(model: model, leadCount: data.leadCount, trainingRows: rows, eventCount: raw.eventCount, skipped: skipped)
+        let leakage = Self.leakage(data: data, x: x, labels: labels, names: names, aucThreshold: leakageAUCThreshold)
+        return Result(model: model, leadCount: data.leadCount, trainingRows: rows, eventCount: raw.eventCount,
+                      skipped: skipped, leakage: leakage)
+    }
+
+    /// Compares every leads column between closed and open leads (fill rate; distribution for
+    /// numbers and text, not for timestamps, which differ by age alone), and every feature
+    /// column's AUC on its own, on at most 200,000 training rows.
+    static func leakage(data: CRMDataSet, x: Matrix, labels: [Double], names: [String], aucThreshold: Double) -> LeakageReport {
+        let closed = (0..<data.leadCount).filter { data.outcomes[$0].isClosed }
+        let open = (0..<data.leadCount).filter { !data.outcomes[$0].isClosed }
+        var drifts: [ColumnDrift] = []
+        if !open.isEmpty {
+            for (name, values) in data.leadColumns {
+                switch values {
+                case .numbers(let v):
+                    drifts.append(LeakageCheck.drift(column: name, closed: closed.map { v[$0] }, open: open.map { v[$0] }))
+                case .text(let v):
+                    drifts.append(LeakageCheck.drift(column: name, closed: closed.map { v[$0] }, open: open.map { v[$0] }))
+                case .timestamps(let v):
+                    func fill(_ rows: [Int]) -> Double { Double(rows.filter { !v[$0].isNaN }.count) / Double(rows.count) }
+                    drifts.append(ColumnDrift(column: name, closedFillRate: fill(closed), openFillRate: fill(open), divergence: 0))
+                }
+            }
+        }
+        let stride = max(1, x.rows / 200_000)
+        let sample = Swift.stride(from: 0, to: x.rows, by: stride).map { $0 }
+        let sampleLabels = sample.map { labels[$0] }
+        let aucs = names.enumerated().map { column, name in
+            (name: name, auc: LeakageCheck.singleFeatureAUC(values: sample.map { x[$0, column] }, labels: sampleLabels))
+        }
+        return LeakageReport(drifts: drifts, featureAUCs: aucs, aucThreshold: aucThreshold)
     }
 }

@@ -110,7 +110,7 @@ struct ByteStringTable: Sendable {
 
     /// The first 16 bytes as two little-endian words, zero-padded.
     @inline(__always)
-    private static func heads(_ bytes: UnsafeBufferPointer<UInt8>) -> (UInt64, UInt64) {
+    fileprivate static func heads(_ bytes: UnsafeBufferPointer<UInt8>) -> (UInt64, UInt64) {
         let raw = UnsafeRawBufferPointer(bytes)
         if bytes.count >= 16 {
             return (raw.loadUnaligned(fromByteOffset: 0, as: UInt64.self), raw.loadUnaligned(fromByteOffset: 8, as: UInt64.self))
@@ -145,5 +145,94 @@ struct ByteStringTable: Sendable {
         h ^= h >> 29
         h = h &* 0xFF51_AFD7_ED55_8CCD
         return h ^ (h >> 32)
+    }
+
+    /// Looks up every key of `batch`, writing its index (or -1 when absent, or when the key is
+    /// marked missing) into `result`.
+    ///
+    /// Two passes over the batch: the first only touches each key's first slot, so that the
+    /// memory system fetches all of them at once instead of one cache miss after another; the
+    /// second probes, from cache.
+    func lookUp(_ batch: KeyBatch, into result: inout [Int32]) {
+        result.removeAll(keepingCapacity: true)
+        slots.withUnsafeBufferPointer { slots in
+            let mask = slots.count - 1
+            var sink: UInt64 = 0
+            for i in 0..<batch.count where batch.lengths[i] >= 0 {
+                sink &+= slots[Int(truncatingIfNeeded: batch.hashes[i]) & mask].meta
+            }
+            for i in 0..<batch.count {
+                let length = batch.lengths[i]
+                guard length >= 0 else {
+                    result.append(-1)
+                    continue
+                }
+                let key = UInt64(length) << 32
+                var position = Int(truncatingIfNeeded: batch.hashes[i]) & mask
+                var found: Int32 = -1
+                while true {
+                    let slot = slots[position]
+                    if slot.meta == 0 { break }
+                    if slot.meta & 0xFFFF_FFFF_0000_0000 == key && slot.head0 == batch.heads0[i] && slot.head1 == batch.heads1[i] {
+                        let index = Int(truncatingIfNeeded: slot.meta & 0xFFFF_FFFF) - 1
+                        if length <= 16 || batch.withKey(at: i, { tailEquals(index, $0) }) {
+                            found = Int32(index)
+                            break
+                        }
+                    }
+                    position = (position + 1) & mask
+                }
+                result.append(found)
+            }
+            // Keeps the touching loop from being optimized away; never true in practice.
+            if sink == 1 { result.append(-2) }
+        }
+    }
+
+    /// Keys gathered for `lookUp(_:into:)`: hash, first 16 bytes and length of each, and the
+    /// bytes themselves (for long keys and for messages).
+    struct KeyBatch {
+        fileprivate(set) var hashes: [UInt64] = []
+        fileprivate(set) var heads0: [UInt64] = []
+        fileprivate(set) var heads1: [UInt64] = []
+        /// -1 marks a missing key.
+        fileprivate(set) var lengths: [Int32] = []
+        private var starts: [Int] = []
+        private var bytes: [UInt8] = []
+
+        var count: Int { lengths.count }
+
+        mutating func append(_ key: UnsafeBufferPointer<UInt8>) {
+            hashes.append(ByteStringTable.hash(key))
+            let (head0, head1) = ByteStringTable.heads(key)
+            heads0.append(head0)
+            heads1.append(head1)
+            lengths.append(Int32(key.count))
+            starts.append(bytes.count)
+            bytes.append(contentsOf: key)
+        }
+
+        mutating func appendMissing() {
+            hashes.append(0)
+            heads0.append(0)
+            heads1.append(0)
+            lengths.append(-1)
+            starts.append(bytes.count)
+        }
+
+        mutating func removeAll() {
+            hashes.removeAll(keepingCapacity: true)
+            heads0.removeAll(keepingCapacity: true)
+            heads1.removeAll(keepingCapacity: true)
+            lengths.removeAll(keepingCapacity: true)
+            starts.removeAll(keepingCapacity: true)
+            bytes.removeAll(keepingCapacity: true)
+        }
+
+        func withKey<Result>(at i: Int, _ body: (UnsafeBufferPointer<UInt8>) -> Result) -> Result {
+            bytes.withUnsafeBufferPointer { body(UnsafeBufferPointer(rebasing: $0[starts[i]..<starts[i] + max(0, Int(lengths[i]))])) }
+        }
+
+        func key(at i: Int) -> String { withKey(at: i) { String(decoding: $0, as: UTF8.self) } }
     }
 }

@@ -214,6 +214,28 @@ public struct CRMDataSet: Sendable {
         return result
     }
 
+    /// A leads column as read: numbers, timestamps (seconds) or text; NaN and `nil` are missing.
+    public enum ColumnValues: Sendable {
+        case numbers([Double])
+        case timestamps([Double])
+        case text([String?])
+    }
+
+    /// Every column of the leads table except the id, the outcome and the outcome-time columns,
+    /// in file order: what the leakage check compares between closed and open leads.
+    public var leadColumns: [(name: String, values: ColumnValues)] {
+        let excluded = spec.outcomeTimeColumns.union([spec.tables.leads.id])
+        return leads.header.filter { !excluded.contains($0) }.compactMap { name in
+            if let numbers = leads.numbers[name] { return (name, .numbers(numbers)) }
+            if let stamps = leads.timestamps[name] { return (name, .timestamps(stamps)) }
+            if let text = leads.texts[name] {
+                let levels = text.levels.keys
+                return (name, .text(text.codes.map { $0 < 0 ? nil : levels[Int($0)] }))
+            }
+            return nil
+        }
+    }
+
     /// The columns the spec needs from the leads and companies tables, with their roles.
     static func requirements(of spec: FeatureSpec) throws(CRMDataError)
         -> (leads: [ColumnRequirement], companies: [ColumnRequirement])

@@ -230,6 +230,80 @@ struct EventAggregator {
         let namedAssets = self.namedAssets
         let otherBit = Self.otherBit
 
+        // Events are parsed into a batch, and the batch's ids are looked up and its events added
+        // phase by phase: each phase's independent memory accesses then overlap (see
+        // `ByteStringTable.lookUp`), where one event at a time would wait for each cache miss.
+        var batch = EventBatch()
+        var contactIndices: [Int32] = []
+        var leadIndices: [Int32] = []
+        var targets: [(lead: Int32, event: Int32)] = []
+
+        /// Looks up the batch's ids, reports unknown ones in file order, and adds its events.
+        func flush(_ items: UnsafeBufferPointer<Item>, _ decay: UnsafeBufferPointer<Double>,
+                   _ rows: UnsafeMutableBufferPointer<Double>) throws(CRMDataError)
+        {
+            defer { batch.removeAll() }
+            guard batch.count > 0 else { return }
+            contactIDs.lookUp(batch.contacts, into: &contactIndices)
+            leadIDs.lookUp(batch.leads, into: &leadIndices)
+            targets.removeAll(keepingCapacity: true)
+            for i in 0..<batch.count {
+                let line = Int(batch.lines[i])
+                if batch.contacts.lengths[i] >= 0 && contactIndices[i] < 0 {
+                    try reject(line, table.contact!, "tables.events.contact", "event for an unknown contact",
+                               "the contact `\(batch.contacts.key(at: i))` is not in the contacts table. "
+                                   + "Correct the id, or skip such rows with --skip-invalid-rows.")
+                    continue
+                }
+                if batch.leads.lengths[i] >= 0 && leadIndices[i] < 0 {
+                    try reject(line, table.lead!, "tables.events.lead", "event for an unknown lead",
+                               "the lead `\(batch.leads.key(at: i))` is not in the leads table. "
+                                   + "Correct the id, or skip such rows with --skip-invalid-rows.")
+                    continue
+                }
+                let contact = Int(contactIndices[i])
+                if contact >= 0 {
+                    let info = contactInfo[contact]
+                    batch.roleBits[i] = Int8(truncatingIfNeeded: info >> 32)
+                    batch.contactIndices[i] = Int32(contact)
+                    if leadIndices[i] < 0 {
+                        let owner = Int32(bitPattern: UInt32(truncatingIfNeeded: info))
+                        if owner < 0 { continue }  // a contact skipped as invalid
+                        if contactsByCompany {
+                            for k in Int(data.companyLeadStarts[Int(owner)])..<Int(data.companyLeadStarts[Int(owner) + 1]) {
+                                targets.append((data.companyLeads[k], Int32(i)))
+                            }
+                        } else {
+                            targets.append((owner, Int32(i)))
+                        }
+                        continue
+                    }
+                }
+                if leadIndices[i] >= 0 {
+                    targets.append((leadIndices[i], Int32(i)))
+                } else {
+                    try reject(line, table.contact ?? table.lead!, "tables.events", "event naming no contact or lead",
+                               "the event names neither a contact nor a lead. Fill one in, or skip such rows with --skip-invalid-rows.")
+                }
+            }
+            // Touch every target lead's row first, then add.
+            var sink = 0.0
+            for target in targets { sink += rows[Int(target.lead) * rowWidth] }
+            for target in targets {
+                let i = Int(target.event)
+                let event = Event(time: batch.times[i], typeBit: Int(batch.typeBits[i]), assetBit: Int(batch.assetBits[i]),
+                                  contact: Int(batch.contactIndices[i]), roleBit: Int(batch.roleBits[i]))
+                Self.add(event, lead: Int(target.lead), items: items, decay: decay, rows: rows, rowWidth: rowWidth, pairs: &pairs)
+            }
+            if sink.isSignalingNaN { skipped.record("", line: 0) }  // keeps the touching loop; never true
+        }
+        func reject(_ line: Int, _ column: String, _ entry: String, _ reason: String, _ message: String) throws(CRMDataError) {
+            guard skipInvalidRows else {
+                throw CRMDataError(file: file, line: line, column: column, entry: entry, message: message)
+            }
+            skipped.record("\(file): \(reason)", line: line)
+        }
+
         do {
             try items.withUnsafeBufferPointer { items in
                 try decay.withUnsafeBufferPointer { decay in
@@ -237,15 +311,10 @@ struct EventAggregator {
                         try reader.forEachRecord { record in
                             eventCount += 1
                             if eventCount % 1_000_000 == 0 { progress?(eventCount) }
-                            func reject(_ column: String, _ entry: String, _ reason: String, _ message: String) throws {
-                                guard skipInvalidRows else {
-                                    throw CRMDataError(file: file, line: record.line, column: column, entry: entry, message: message)
-                                }
-                                skipped.record("\(file): \(reason)", line: record.line)
-                            }
                             guard let time = record.withBytes(at: timeColumn, Timestamp.seconds(from:)) else {
+                                try flush(items, decay, rows)  // earlier rows' problems come first
                                 let shown = record.isMissing(timeColumn) ? "an empty value" : "`\(record[timeColumn])`"
-                                try reject(table.time, "tables.events.time", "unreadable timestamp",
+                                try reject(record.line, table.time, "tables.events.time", "unreadable timestamp",
                                            "\(shown) is not an ISO 8601 timestamp. Write instants like 2025-03-04T14:05:00Z.")
                                 return
                             }
@@ -254,45 +323,20 @@ struct EventAggregator {
                             if let assetColumn, !record.isMissing(assetColumn) {
                                 assetBit = record.withBytes(at: assetColumn) { namedAssets.index(of: $0) } ?? otherBit
                             }
-                            var contact = -1
-                            var info: UInt64 = UInt64(otherBit) << 32 | 0xFFFF_FFFF
+                            batch.append(line: record.line, time: time, typeBit: typeBit, assetBit: assetBit)
                             if let contactColumn, !record.isMissing(contactColumn) {
-                                guard let index = record.withBytes(at: contactColumn, contactIDs.index(of:)) else {
-                                    try reject(table.contact!, "tables.events.contact", "event for an unknown contact",
-                                               "the contact `\(record[contactColumn])` is not in the contacts table. "
-                                                   + "Correct the id, or skip such rows with --skip-invalid-rows.")
-                                    return
-                                }
-                                contact = index
-                                info = contactInfo[index]
-                            }
-                            let event = Event(time: time, typeBit: typeBit, assetBit: assetBit, contact: contact,
-                                              roleBit: contact >= 0 ? Int(info >> 32) : -1)
-                            if let leadColumn, !record.isMissing(leadColumn) {
-                                guard let lead = record.withBytes(at: leadColumn, leadIDs.index(of:)) else {
-                                    try reject(table.lead!, "tables.events.lead", "event for an unknown lead",
-                                               "the lead `\(record[leadColumn])` is not in the leads table. "
-                                                   + "Correct the id, or skip such rows with --skip-invalid-rows.")
-                                    return
-                                }
-                                Self.add(event, lead: lead, items: items, decay: decay, rows: rows, rowWidth: rowWidth, pairs: &pairs)
-                            } else if contact >= 0 {
-                                let owner = Int32(bitPattern: UInt32(truncatingIfNeeded: info))
-                                if owner < 0 { return }  // a contact skipped as invalid
-                                if contactsByCompany {
-                                    for k in Int(data.companyLeadStarts[Int(owner)])..<Int(data.companyLeadStarts[Int(owner) + 1]) {
-                                        Self.add(event, lead: Int(data.companyLeads[k]), items: items, decay: decay, rows: rows,
-                                                 rowWidth: rowWidth, pairs: &pairs)
-                                    }
-                                } else {
-                                    Self.add(event, lead: Int(owner), items: items, decay: decay, rows: rows, rowWidth: rowWidth,
-                                             pairs: &pairs)
-                                }
+                                record.withBytes(at: contactColumn) { batch.contacts.append($0) }
                             } else {
-                                try reject(table.contact ?? table.lead!, "tables.events", "event naming no contact or lead",
-                                           "the event names neither a contact nor a lead. Fill one in, or skip such rows with --skip-invalid-rows.")
+                                batch.contacts.appendMissing()
                             }
+                            if let leadColumn, !record.isMissing(leadColumn) {
+                                record.withBytes(at: leadColumn) { batch.leads.append($0) }
+                            } else {
+                                batch.leads.appendMissing()
+                            }
+                            if batch.count == EventBatch.capacity { try flush(items, decay, rows) }
                         }
+                        try flush(items, decay, rows)
                     }
                 }
             }
@@ -304,6 +348,42 @@ struct EventAggregator {
             throw CRMDataError(file: file, message: "\(error)")
         }
         return Result(values: finish(rows, pairs), skipped: skipped, eventCount: eventCount)
+    }
+
+    /// Parsed event rows waiting for their ids to be looked up.
+    struct EventBatch {
+        static let capacity = 512
+        var lines: [Int32] = []
+        var times: [Double] = []
+        var typeBits: [Int8] = []
+        var assetBits: [Int8] = []
+        /// Filled in when the batch is flushed.
+        var roleBits: [Int8] = []
+        var contactIndices: [Int32] = []
+        var contacts = ByteStringTable.KeyBatch()
+        var leads = ByteStringTable.KeyBatch()
+
+        var count: Int { times.count }
+
+        mutating func append(line: Int, time: Double, typeBit: Int, assetBit: Int) {
+            lines.append(Int32(truncatingIfNeeded: line))
+            times.append(time)
+            typeBits.append(Int8(typeBit))
+            assetBits.append(Int8(assetBit))
+            roleBits.append(-1)
+            contactIndices.append(-1)
+        }
+
+        mutating func removeAll() {
+            lines.removeAll(keepingCapacity: true)
+            times.removeAll(keepingCapacity: true)
+            typeBits.removeAll(keepingCapacity: true)
+            assetBits.removeAll(keepingCapacity: true)
+            roleBits.removeAll(keepingCapacity: true)
+            contactIndices.removeAll(keepingCapacity: true)
+            contacts.removeAll()
+            leads.removeAll()
+        }
     }
 
     /// One event row, parsed.
