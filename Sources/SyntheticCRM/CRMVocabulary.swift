@@ -183,7 +183,7 @@ enum ContentAsset: Int, CRMWord {
     /// What marketing offers everyone (nurture emails, the website).
     static let marketingWeights = WeightTable([0.06, 0.16, 0.14, 0.34, 0.30, 0])
     /// What a finance contact reads while evaluating.
-    static let financeWeights = WeightTable([0.45, 0.30, 0.02, 0.15, 0.08, 0])
+    static let financeWeights = WeightTable([0.55, 0.25, 0.02, 0.12, 0.06, 0])
     /// What an IT contact reads while evaluating.
     static let itWeights = WeightTable([0.03, 0.07, 0.45, 0.10, 0.35, 0])
     /// What anyone else reads while evaluating.

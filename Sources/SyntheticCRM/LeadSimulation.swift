@@ -88,6 +88,8 @@ struct EventMix {
     static let evaluation = EventMix([.webVisit: 0.30, .emailOpen: 0.25, .emailReply: 0.12, .pricingPageView: 0.08,
                                       .contentDownload: 0.12, .meeting: 0.03, .demoRequest: 0.03, .webinarAttended: 0.03,
                                       .contactForm: 0.02], assets: .byRole)
+    static let joining = EventMix([.webVisit: 0.45, .emailReply: 0.30, .meeting: 0.08, .contentDownload: 0.17], assets: .byRole)
+    static let financeReview = EventMix([.contentDownload: 1], assets: .byRole)
     static let salesFollowUp = EventMix([.call: 0.35, .salesEmail: 0.50, .meeting: 0.15])
     static let onboarding = EventMix([.meeting: 0.25, .webVisit: 0.35, .emailOpen: 0.25, .contentDownload: 0.15], assets: .onboarding)
     static let onboardingCalls = EventMix([.call: 0.5, .meeting: 0.5])
@@ -195,7 +197,7 @@ struct LeadSimulator {
             let seniority = Seniority(rawValue: rng.pick(function == .executive ? Seniority.executiveWeights : Seniority.staffWeights))!
             let firstName = rng.bernoulli(0.08) ? -1 : rng.index(below: LeadSimulator.firstNames.count)
             let activity = exp(0.5 * interest + 0.6 * rng.normal()) * (function == .executive ? 0.6 : 1)
-            let joinsAt = c == 0 ? Double(sqlAt) : Double(sqlAt) + rng.exponential(mean: 12 * day / activity)
+            let joinsAt = c == 0 ? Double(sqlAt) : Double(sqlAt) + rng.exponential(mean: 9 * day / activity)
             contacts.append(SimulatedContact(function: function, seniority: seniority, firstName: firstName,
                                              activity: activity, joinsAt: joinsAt))
         }
@@ -215,7 +217,13 @@ struct LeadSimulator {
             process(from: createdAt, to: Double(sqlAt), perDay: 0.06 * contacts[c].activity, contact: c, mix: .colleagueNurture)
         }
         for c in 0..<teamSize {
-            process(from: contacts[c].joinsAt, to: cut, perDay: 0.1 * contacts[c].activity, contact: c, mix: .evaluation)
+            // A contact joins the evaluation by doing something: a visit, a reply, a meeting.
+            let joinsAt = contacts[c].joinsAt
+            if joinsAt < cut { add(at: joinsAt, EventMix.joining.types[rng.pick(EventMix.joining.weights)], contact: c, assets: .byRole) }
+            process(from: joinsAt, to: cut, perDay: 0.08 * contacts[c].activity, contact: c, mix: .evaluation)
+            if contacts[c].function == .finance {
+                process(from: joinsAt, to: cut, perDay: 0.05 * contacts[c].activity, contact: c, mix: .financeReview)
+            }
         }
         let rep = SalesRep.team[lead.rep]
         let neverTouched = rng.bernoulli(0.10)
@@ -238,12 +246,16 @@ struct LeadSimulator {
         if closesEarly {
             closedAt = cutoff
         } else {
-            let lag = won ? rng.logNormal(median: 65 * day, sigma: 0.6) : rng.logNormal(median: 45 * day, sigma: 0.8)
+            let lag = won ? rng.logNormal(median: 70 * day, sigma: 0.6) : rng.logNormal(median: 50 * day, sigma: 0.8)
             closedAt = cutoff + Int64(max(lag, 3600).rounded())
         }
         let close = Double(closedAt)
         for c in 0..<teamSize {
-            process(from: max(contacts[c].joinsAt, cut), to: close, perDay: 0.05 * contacts[c].activity * (won ? 0.8 : 0.25),
+            let joinsAt = contacts[c].joinsAt
+            if joinsAt >= cut && joinsAt < close {
+                add(at: joinsAt, EventMix.joining.types[rng.pick(EventMix.joining.weights)], contact: c, assets: .byRole)
+            }
+            process(from: max(joinsAt, cut), to: close, perDay: 0.05 * contacts[c].activity * (won ? 0.8 : 0.25),
                     contact: c, mix: .evaluation)
         }
         if firstTouch >= cut && firstTouch < close { addFirstTouch(at: firstTouch) }

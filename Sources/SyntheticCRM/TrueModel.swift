@@ -49,7 +49,7 @@ struct TrueEffect: Encodable {
 /// `logit P(won) = intercept + Σ coefficient · column`, the columns being the spec's features
 /// computed as of the lead's cut-off.
 enum TrueModel {
-    static let intercept = -1.2
+    static let intercept = -1.55
 
     static let buyingTeamPerMember = 0.18
     static let financeReadJustification = 0.45
