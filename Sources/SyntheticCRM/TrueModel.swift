@@ -70,7 +70,7 @@ enum TrueModel {
     static let need: [Double] = [0, -1.00, -0.40]
     static let timeline: [Double] = [0, -0.60, -0.20]
     /// Per rep (in `SalesRep.team` order), relative to the first.
-    static let rep: [Double] = [0, 0.30, -0.10, 0.20, 0.10, 0.05, -0.25, 0.15, 0.35, -0.15, 0, -0.30, 0.25, -0.05, 0.10, -0.20]
+    static let rep: [Double] = [0, 0.30, -0.10, 0.20, 0.10, 0.05, -0.25, 0.15, 0.35, -0.15, 0.05, -0.30, 0.25, -0.05, 0.10, -0.20]
     /// Reps who do much better or worse with one source than their own and the source's main
     /// effects say; every other rep-source pair has no interaction.
     static let repBySource: [(rep: Int, source: LeadSource, coefficient: Double, note: String)] = [
