@@ -12,6 +12,6 @@ struct PropensityCommand: ParsableCommand {
             a command's options.
             """,
         version: "0.1.0",
-        subcommands: [Train.self, Inspect.self]
+        subcommands: [Train.self, Inspect.self, Generate.self]
     )
 }

@@ -1,1 +1,0 @@
-// SyntheticCRM: realistic synthetic CRM exports whose close probability follows known effects.
