@@ -87,9 +87,12 @@ public struct CRMTrainer: Sendable {
                       skipped: skipped, leakage: leakage)
     }
 
-    /// Compares every leads column between closed and open leads (fill rate; distribution for
-    /// numbers and text, not for timestamps, which differ by age alone), and every feature
-    /// column's AUC on its own, on at most 200,000 training rows.
+    /// Compares every leads column between closed and open leads, and every feature column's
+    /// AUC on its own (on at most 200,000 training rows).
+    ///
+    /// Columns are compared by fill rate, and by distribution for numbers and for text with at
+    /// most 100 distinct values; timestamps (which differ by age alone) and ids or free text
+    /// (whose values rarely repeat) by fill rate only.
     static func leakage(data: CRMDataSet, x: Matrix, labels: [Double], names: [String], aucThreshold: Double) -> LeakageReport {
         let closed = (0..<data.leadCount).filter { data.outcomes[$0].isClosed }
         let open = (0..<data.leadCount).filter { !data.outcomes[$0].isClosed }
@@ -99,8 +102,11 @@ public struct CRMTrainer: Sendable {
                 switch values {
                 case .numbers(let v):
                     drifts.append(LeakageCheck.drift(column: name, closed: closed.map { v[$0] }, open: open.map { v[$0] }))
-                case .text(let v):
+                case .text(let v) where Set(v).count <= 101:
                     drifts.append(LeakageCheck.drift(column: name, closed: closed.map { v[$0] }, open: open.map { v[$0] }))
+                case .text(let v):
+                    func fill(_ rows: [Int]) -> Double { Double(rows.filter { v[$0] != nil }.count) / Double(rows.count) }
+                    drifts.append(ColumnDrift(column: name, closedFillRate: fill(closed), openFillRate: fill(open), divergence: 0))
                 case .timestamps(let v):
                     func fill(_ rows: [Int]) -> Double { Double(rows.filter { !v[$0].isNaN }.count) / Double(rows.count) }
                     drifts.append(ColumnDrift(column: name, closedFillRate: fill(closed), openFillRate: fill(open), divergence: 0))

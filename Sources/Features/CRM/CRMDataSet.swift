@@ -228,11 +228,19 @@ public struct CRMDataSet: Sendable {
         return leads.header.filter { !excluded.contains($0) }.compactMap { name in
             if let numbers = leads.numbers[name] { return (name, .numbers(numbers)) }
             if let stamps = leads.timestamps[name] { return (name, .timestamps(stamps)) }
-            if let text = leads.texts[name] {
-                let levels = text.levels.keys
-                return (name, .text(text.codes.map { $0 < 0 ? nil : levels[Int($0)] }))
+            guard let text = leads.texts[name] else { return nil }
+            // A column no feature reads was kept as text: read it as numbers or timestamps when
+            // every value is one, so that it is compared as such.
+            let levels = text.levels.keys
+            let numbers = levels.map { Double($0) }
+            if !levels.isEmpty, numbers.allSatisfy({ $0?.isFinite == true }) {
+                return (name, .numbers(text.codes.map { $0 < 0 ? .nan : numbers[Int($0)]! }))
             }
-            return nil
+            let stamps = levels.map { Timestamp.seconds(from: $0) }
+            if !levels.isEmpty, stamps.allSatisfy({ $0 != nil }) {
+                return (name, .timestamps(text.codes.map { $0 < 0 ? .nan : stamps[Int($0)]! }))
+            }
+            return (name, .text(text.codes.map { $0 < 0 ? nil : levels[Int($0)] }))
         }
     }
 
