@@ -42,6 +42,8 @@ final class CSVMemorySource: CSVByteSource {
 final class CSVFileSource: CSVByteSource {
     private let path: String
     private var descriptor: Int32
+    /// The bytes left to read before the end of the range, when reading a part of the file.
+    private var remaining = Int.max
 
     /// Opens `path` for reading.
     ///
@@ -59,11 +61,47 @@ final class CSVFileSource: CSVByteSource {
 
     deinit { close() }
 
+    /// Restricts reading to the bytes `range` of the file.
+    func limit(to range: Range<Int>) throws(CSVError) {
+        guard lseek(descriptor, off_t(range.lowerBound), SEEK_SET) >= 0 else {
+            throw CSVError.unreadableFile(path: path, reason: Self.systemReason(errno))
+        }
+        remaining = range.count
+    }
+
+    /// The file's size in bytes.
+    func size() throws(CSVError) -> Int {
+        var status = stat()
+        guard fstat(descriptor, &status) == 0 else {
+            throw CSVError.unreadableFile(path: path, reason: Self.systemReason(errno))
+        }
+        return Int(status.st_size)
+    }
+
+    /// The offset of the first byte after the first line feed at or after `offset`, or the
+    /// file's size when there is none.
+    func lineStart(atOrAfter offset: Int, size: Int) throws(CSVError) -> Int {
+        var chunk = [UInt8](repeating: 0, count: 1 << 16)
+        var position = offset
+        while position < size {
+            let count = chunk.withUnsafeMutableBytes { pread(descriptor, $0.baseAddress, $0.count, off_t(position)) }
+            guard count > 0 else {
+                throw CSVError.unreadableFile(path: path, reason: count < 0 ? Self.systemReason(errno) : "the file shrank while it was read")
+            }
+            if let index = chunk[0..<count].firstIndex(of: CSVRecordScanner.lineFeed) { return position + index + 1 }
+            position += count
+        }
+        return size
+    }
+
     func read(into buffer: UnsafeMutableRawBufferPointer) throws(CSVError) -> Int {
-        guard descriptor >= 0, buffer.count > 0 else { return 0 }
+        guard descriptor >= 0, buffer.count > 0, remaining > 0 else { return 0 }
         while true {
-            let count = systemRead(descriptor, buffer.baseAddress, buffer.count)
-            if count >= 0 { return count }
+            let count = systemRead(descriptor, buffer.baseAddress, min(buffer.count, remaining))
+            if count >= 0 {
+                remaining -= count
+                return count
+            }
             let code = errno
             if code == EINTR { continue }
             close()

@@ -86,6 +86,77 @@ public final class CSVReader {
         try self.init(source: opened.get(), name: url.lastPathComponent, bufferSize: bufferSize)
     }
 
+    /// Readers over consecutive parts of one file, split at line breaks, so that several
+    /// threads can read it at once.
+    ///
+    /// The first part reads the header (and a byte order mark) as usual; the others share its
+    /// header and start at a line break roughly `1/count` of the way further. Each part's
+    /// `record.line` counts from the part's own first line: add the `linesRead` of every part
+    /// before it to get the line in the file.
+    ///
+    /// A split can land inside a quoted field that holds a line break. Then the part before it
+    /// ends inside the quotes and throws `CSVError.unterminatedQuote` at its end
+    /// (`endsInsideQuotes(_:)` tells that case apart): read the file in one part instead.
+    ///
+    /// - Parameters:
+    ///   - url: A `file:` URL.
+    ///   - count: The number of parts wanted; small files get fewer.
+    /// - Throws: `CSVError.unreadableFile`, and any error of the header row.
+    public static func parts(of url: URL, count: Int) throws(CSVError) -> [CSVReader] {
+        try parts(of: url, count: count, minimumPartBytes: 1 << 20)
+    }
+
+    /// `parts(of:count:)` with parts of at least `minimumPartBytes` (tests use small ones).
+    static func parts(of url: URL, count: Int, minimumPartBytes: Int) throws(CSVError) -> [CSVReader] {
+        let first = try CSVReader(contentsOf: url)
+        guard count > 1, let source = first.stream.source as? CSVFileSource else { return [first] }
+        let size = try source.size()
+        let dataStart = first.stream.offset
+        let parts = max(1, min(count, (size - dataStart) / max(1, minimumPartBytes)))
+        guard parts > 1 else { return [first] }
+        var boundaries = [dataStart]
+        for k in 1..<parts {
+            let nominal = dataStart + (size - dataStart) / parts * k
+            boundaries.append(max(boundaries[k - 1], try source.lineStart(atOrAfter: nominal, size: size)))
+        }
+        boundaries.append(size)
+        first.stream.close()
+        return try (0..<parts).map { k throws(CSVError) in
+            // The first part's lines go on from the header's.
+            try CSVReader(part: url, range: boundaries[k]..<boundaries[k + 1], header: first,
+                          firstLine: k == 0 ? first.linesRead + 1 : 1)
+        }
+    }
+
+    /// A reader of the bytes `range` of `url`, with `header`'s columns and no header row.
+    private init(part url: URL, range: Range<Int>, header: CSVReader, firstLine: Int) throws(CSVError) {
+        let path = url.path
+        let opened = url.withUnsafeFileSystemRepresentation { fileSystemPath -> Result<CSVFileSource, CSVError> in
+            guard let fileSystemPath else {
+                return .failure(.unreadableFile(path: path, reason: "the path cannot be represented on this file system"))
+            }
+            return Result { () throws(CSVError) in try CSVFileSource(path: path, fileSystemPath: fileSystemPath) }
+        }
+        let source = try opened.get()
+        try source.limit(to: range)
+        name = url.lastPathComponent
+        stream = try CSVRecordStream(source: source, bufferSize: Self.defaultBufferSize, skipsByteOrderMark: false,
+                                     firstLine: firstLine)
+        headerNames = header.headerNames
+        columnIndices = header.columnIndices
+    }
+
+    /// The line of the file (or, for a part other than the first, of the part) before the next
+    /// record: the number of physical lines read so far.
+    public var linesRead: Int { stream.linesRead }
+
+    /// Whether `error`, thrown by a part of `parts(of:count:)` other than the last, means that
+    /// the split fell inside a quoted field (so the file must be read in one part).
+    public static func endsInsideQuotes(_ error: CSVError) -> Bool {
+        if case .unterminatedQuote = error { return true }
+        return false
+    }
+
     /// Reads bytes through a buffer of `bufferSize` bytes (tests use tiny ones).
     convenience init(bytes: [UInt8], name: String, bufferSize: Int) throws(CSVError) {
         try self.init(source: CSVMemorySource(bytes), name: name, bufferSize: bufferSize)

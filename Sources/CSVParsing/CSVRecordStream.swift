@@ -14,23 +14,40 @@ struct CSVRecordStream {
         case invalidUTF8(line: Int, field: Int)
     }
 
-    private let source: any CSVByteSource
+    let source: any CSVByteSource
     /// Holds input from `start` to `end`; grows only when a record does not fit.
     private(set) var buffer: [UInt8]
     private var start = 0
+    /// Bytes dropped from the front of the buffer by refills, so that `discarded + start` is
+    /// the position in the input.
+    private var discarded = 0
     private var end = 0
     private var isSourceExhausted = false
     /// The physical line on which the byte at `start` lies.
     private var line = 1
+    /// Stops reading: the source is closed and later calls find the end of input.
+    mutating func close() {
+        source.close()
+        isSourceExhausted = true
+        start = end
+    }
+
+    /// The position in the input of the next unread byte.
+    var offset: Int { discarded + start }
+    /// The number of physical lines read so far (the line of the next byte, minus one).
+    var linesRead: Int { line - 1 }
+
     /// The fields of the record last returned.
     private(set) var spans: [CSVFieldSpan] = []
 
     /// Starts reading `source` through a buffer of `bufferSize` bytes, dropping a byte order
     /// mark.
-    init(source: any CSVByteSource, bufferSize: Int) throws(CSVError) {
+    init(source: any CSVByteSource, bufferSize: Int, skipsByteOrderMark: Bool = true, firstLine: Int = 1) throws(CSVError) {
         precondition(bufferSize > 0, "The buffer size must be positive.")
         self.source = source
+        line = firstLine
         buffer = [UInt8](repeating: 0, count: bufferSize)
+        guard skipsByteOrderMark else { return }
         while end < 3 && !isSourceExhausted { try refill() }
         if end >= 3 && buffer[0] == 0xEF && buffer[1] == 0xBB && buffer[2] == 0xBF { start = 3 }
     }
@@ -96,6 +113,7 @@ struct CSVRecordStream {
                 let base = bytes.baseAddress!
                 base.copyMemory(from: base + start, byteCount: unread)
             }
+            discarded += start
             self.start = 0
             end = unread
         }

@@ -62,7 +62,9 @@ public struct CRMTrainer: Sendable {
         progress?(.readingTables)
         let data = try CRMDataSet(spec: spec, directory: directory, skipInvalidRows: skipInvalidRows)
         let raw = try FeatureExtractor.rawFeatures(data, cutoffs: data.cutoffs(openLeadsAsOf: nil),
-                                                   skipInvalidRows: skipInvalidRows) { progress?(.readingEvents(count: $0)) }
+                                                   skipInvalidRows: skipInvalidRows, threads: threads) {
+            progress?(.readingEvents(count: $0))
+        }
         let rows = (0..<data.leadCount).filter { data.outcomes[$0].isClosed }
         guard !rows.isEmpty else {
             throw CRMDataError(file: spec.tables.leads.file, column: spec.tables.leads.outcome, entry: "label",

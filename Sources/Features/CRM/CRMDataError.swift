@@ -50,11 +50,11 @@ public struct SkippedRows: Codable, Equatable, Sendable {
         if firstLines[reason] == nil { firstLines[reason] = line }
     }
 
-    /// Adds the counts of `other`.
-    public mutating func merge(_ other: SkippedRows) {
+    /// Adds the counts of `other`, whose line numbers are `lineOffset` lines further down.
+    public mutating func merge(_ other: SkippedRows, lineOffset: Int = 0) {
         for (reason, count) in other.counts { counts[reason, default: 0] += count }
-        for (reason, line) in other.firstLines where firstLines[reason] == nil || line < firstLines[reason]! {
-            firstLines[reason] = line
+        for (reason, line) in other.firstLines where firstLines[reason] == nil || line + lineOffset < firstLines[reason]! {
+            firstLines[reason] = line + lineOffset
         }
     }
 

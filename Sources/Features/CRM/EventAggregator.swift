@@ -1,5 +1,7 @@
 import CSVParsing
+import Dispatch
 import Foundation
+import Synchronization
 
 /// The engagement features of every lead, computed in one streaming pass over the events table.
 ///
@@ -170,8 +172,14 @@ struct EventAggregator {
 
     /// Streams the events table as of `cutoffs` and finishes every item.
     ///
-    /// - Parameter progress: Called every million events with the count so far.
-    func run(cutoffs: [Double], skipInvalidRows: Bool, progress: ((Int) -> Void)? = nil) throws(CRMDataError) -> Result {
+    /// With `threads` > 1 the file is read in as many parts at once (split at line breaks),
+    /// each into accumulators of its own, which are then combined; the values are the same as
+    /// with one thread, up to the order of floating-point additions in decayed sums. A split
+    /// that falls inside a quoted field is detected, and the file is then read in one part.
+    ///
+    /// - Parameter progress: Called every million events (from any thread) with the count so far.
+    func run(cutoffs: [Double], skipInvalidRows: Bool, threads: Int = 1,
+             progress: (@Sendable (Int) -> Void)? = nil) throws(CRMDataError) -> Result {
         guard let table = data.spec.tables.events else { return Result(values: [:], skipped: SkippedRows(), eventCount: 0) }
         // Lead rows: cut-off, anchors (NaN when missing or not before the cut-off), accumulators.
         var rows = [Double](repeating: 0, count: leadCount * rowWidth)
@@ -198,17 +206,116 @@ struct EventAggregator {
             return bit << 32 | UInt64(UInt32(bitPattern: data.contactOwner[contact]))
         }
 
-        var pairs = [Set<UInt64>](repeating: [], count: items.count)
-        var skipped = SkippedRows()
-        var eventCount = 0
         let url = data.directory.appending(path: table.file)
         let file = url.lastPathComponent
-        let reader: CSVReader
+        var readers: [CSVReader]
         do {
-            reader = try CSVReader(contentsOf: url)
+            readers = try CSVReader.parts(of: url, count: max(1, threads))
         } catch {
             throw CRMDataError(file: file, message: LoadedTable.csvMessage(error))
         }
+        let counter = Mutex(0)
+        let reportEvents: @Sendable (Int) -> Void = { count in
+            guard let progress else { return }
+            let total = counter.withLock { total -> Int in
+                total += count
+                return total
+            }
+            if total / 1_000_000 != (total - count) / 1_000_000 { progress(total / 1_000_000 * 1_000_000) }
+        }
+
+        var parts: [Part]
+        if readers.count == 1 {
+            parts = [accumulate(readers[0], table: table, rows: rows, contactInfo: contactInfo,
+                                skipInvalidRows: skipInvalidRows, reportEvents: reportEvents)]
+        } else {
+            let results = Mutex([Part?](repeating: nil, count: readers.count))
+            let shared = readers.map(OwnedReader.init)
+            let template = rows
+            DispatchQueue.concurrentPerform(iterations: shared.count) { k in
+                let part = accumulate(shared[k].reader, table: table, rows: template, contactInfo: contactInfo,
+                                      skipInvalidRows: skipInvalidRows, reportEvents: reportEvents)
+                results.withLock { $0[k] = part }
+            }
+            parts = results.withLock { $0.map { $0! } }
+            if parts.dropLast().contains(where: { $0.csvError.map(CSVReader.endsInsideQuotes) == true }) {
+                // A split inside a quoted field: read the file in one part.
+                counter.withLock { $0 = 0 }
+                do {
+                    readers = [try CSVReader(contentsOf: url)]
+                } catch {
+                    throw CRMDataError(file: file, message: LoadedTable.csvMessage(error))
+                }
+                parts = [accumulate(readers[0], table: table, rows: rows, contactInfo: contactInfo,
+                                    skipInvalidRows: skipInvalidRows, reportEvents: reportEvents)]
+            }
+        }
+
+        // Lines in the file: each part counts from its own start.
+        var skipped = SkippedRows()
+        var lineOffset = 0
+        var eventCount = 0
+        for part in parts {
+            if let error = part.error {
+                throw CRMDataError(file: error.file, line: error.line.map { $0 + lineOffset }, column: error.column,
+                                   entry: error.entry, message: error.message)
+            }
+            skipped.merge(part.skipped, lineOffset: lineOffset)
+            lineOffset += part.linesRead
+            eventCount += part.eventCount
+        }
+        // Combine the parts' accumulators into the first's.
+        var combined = parts[0].rows
+        var pairs = parts[0].pairs
+        for part in parts.dropFirst() {
+            for (index, item) in items.enumerated() {
+                if item.kind == .distinct {
+                    pairs[index].formUnion(part.pairs[index])
+                    continue
+                }
+                let width = item.kind == .velocity ? 2 : 1
+                for lead in 0..<leadCount {
+                    let base = lead * rowWidth + item.slot
+                    for k in base..<base + width {
+                        switch item.kind {
+                        case .lastEvent, .consumed: combined[k] = max(combined[k], part.rows[k])
+                        case .firstTouch: combined[k] = min(combined[k], part.rows[k])
+                        default: combined[k] += part.rows[k]
+                        }
+                    }
+                }
+            }
+        }
+        return Result(values: finish(combined, pairs), skipped: skipped, eventCount: eventCount)
+    }
+
+    /// A reader handed to exactly one thread of `concurrentPerform`, which alone uses it.
+    private struct OwnedReader: @unchecked Sendable {
+        let reader: CSVReader
+    }
+
+    /// What one part of the events file added up to: lines are the part's own.
+    struct Part: Sendable {
+        var rows: [Double]
+        var pairs: [Set<UInt64>]
+        var skipped: SkippedRows
+        var eventCount: Int
+        var linesRead: Int
+        /// The first problem met; reading stopped there.
+        var error: CRMDataError?
+        /// The CSV error behind `error`, if it was one.
+        var csvError: CSVError?
+    }
+
+    /// Reads one part of the events file into a copy of `rows`.
+    private func accumulate(_ reader: CSVReader, table: FeatureSpec.EventsTable, rows initialRows: [Double],
+                            contactInfo: [UInt64], skipInvalidRows: Bool, reportEvents: (Int) -> Void) -> Part {
+        var rows = initialRows
+        var pairs = [Set<UInt64>](repeating: [], count: items.count)
+        var skipped = SkippedRows()
+        var eventCount = 0
+        var reported = 0
+        let file = reader.name
         func column(_ name: String?, _ entry: String) throws(CRMDataError) -> Int? {
             guard let name else { return nil }
             guard let index = reader.column(named: name) else {
@@ -218,11 +325,21 @@ struct EventAggregator {
             }
             return index
         }
-        let timeColumn = try column(table.time, "tables.events.time")!
-        let typeColumn = try column(table.type, "tables.events.type")!
-        let contactColumn = try column(table.contact, "tables.events.contact")
-        let leadColumn = try column(table.lead, "tables.events.lead")
-        let assetColumn = try column(table.asset, "tables.events.asset")
+        func part(_ error: CRMDataError?, _ csvError: CSVError? = nil) -> Part {
+            reportEvents(eventCount - reported)
+            return Part(rows: rows, pairs: pairs, skipped: skipped, eventCount: eventCount, linesRead: reader.linesRead,
+                        error: error, csvError: csvError)
+        }
+        let timeColumn: Int, typeColumn: Int, contactColumn: Int?, leadColumn: Int?, assetColumn: Int?
+        do throws(CRMDataError) {
+            timeColumn = try column(table.time, "tables.events.time")!
+            typeColumn = try column(table.type, "tables.events.type")!
+            contactColumn = try column(table.contact, "tables.events.contact")
+            leadColumn = try column(table.lead, "tables.events.lead")
+            assetColumn = try column(table.asset, "tables.events.asset")
+        } catch {
+            return part(error)
+        }
         let contactsByCompany = data.spec.tables.contacts?.company != nil
         let leadIDs = data.leads.ids
         let contactIDs = data.contactIDs
@@ -310,7 +427,10 @@ struct EventAggregator {
                     try rows.withUnsafeMutableBufferPointer { rows in
                         try reader.forEachRecord { record in
                             eventCount += 1
-                            if eventCount % 1_000_000 == 0 { progress?(eventCount) }
+                            if eventCount - reported == 100_000 {
+                                reportEvents(eventCount - reported)
+                                reported = eventCount
+                            }
                             guard let time = record.withBytes(at: timeColumn, Timestamp.seconds(from:)) else {
                                 try flush(items, decay, rows)  // earlier rows' problems come first
                                 let shown = record.isMissing(timeColumn) ? "an empty value" : "`\(record[timeColumn])`"
@@ -341,13 +461,13 @@ struct EventAggregator {
                 }
             }
         } catch let error as CRMDataError {
-            throw error
+            return part(error)
         } catch let error as CSVError {
-            throw CRMDataError(file: file, message: LoadedTable.csvMessage(error))
+            return part(CRMDataError(file: file, message: LoadedTable.csvMessage(error)), error)
         } catch {
-            throw CRMDataError(file: file, message: "\(error)")
+            return part(CRMDataError(file: file, message: "\(error)"))
         }
-        return Result(values: finish(rows, pairs), skipped: skipped, eventCount: eventCount)
+        return part(nil)
     }
 
     /// Parsed event rows waiting for their ids to be looked up.

@@ -37,13 +37,15 @@ public enum FeatureExtractor {
     /// - Parameters:
     ///   - cutoffs: One instant per lead (`CRMDataSet.cutoffs(openLeadsAsOf:)`).
     ///   - skipInvalidRows: Skip and count bad event rows instead of stopping.
+    ///   - threads: Read the events file in this many parts at once.
     ///   - progress: Called every million events with the number read so far.
     /// - Throws: `CRMDataError` for a bad event row (unknown lead or contact, unreadable time).
     public static func rawFeatures(_ data: CRMDataSet, cutoffs: [Double], skipInvalidRows: Bool = false,
-                                   progress: ((Int) -> Void)? = nil) throws(CRMDataError) -> RawFeatures
+                                   threads: Int = 1, progress: (@Sendable (Int) -> Void)? = nil) throws(CRMDataError) -> RawFeatures
     {
         precondition(cutoffs.count == data.leadCount, "one cut-off per lead")
-        let events = try EventAggregator(data: data).run(cutoffs: cutoffs, skipInvalidRows: skipInvalidRows, progress: progress)
+        let events = try EventAggregator(data: data).run(cutoffs: cutoffs, skipInvalidRows: skipInvalidRows, threads: threads,
+                                                        progress: progress)
         var numbers = events.values
         var texts: [Int: TextValues] = [:]
         let leads = data.leads
