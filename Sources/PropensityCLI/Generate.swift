@@ -35,6 +35,9 @@ struct Generate: ParsableCommand {
         guard leads >= 1 else {
             throw ValidationError("--leads must be at least 1, not \(leads).")
         }
+        guard !out.isEmpty else {
+            throw ValidationError("--out must name a folder.")
+        }
     }
 
     func run() throws {

@@ -61,7 +61,7 @@ struct GenerateCommandTests {
         #expect(try rowCount(directory.appendingPathComponent("leads.csv")) == 20)
     }
 
-    @Test("generate --leads 0 is refused with the usage")
+    @Test("generate --leads 0 and an empty --out are refused with the usage")
     func zeroLeads() throws {
         let directory = try makeTemporaryDirectory()
         defer { try? FileManager.default.removeItem(at: directory) }
@@ -75,5 +75,9 @@ struct GenerateCommandTests {
 
             """)
         #expect(try FileManager.default.contentsOfDirectory(atPath: directory.path).isEmpty)
+
+        let noFolder = try runPropensity(["generate", "--out", "", "--leads", "5"])
+        #expect(noFolder.status == 64)
+        #expect(noFolder.standardError.hasPrefix("Error: --out must name a folder.\nUsage: propensity generate "))
     }
 }
