@@ -5,7 +5,7 @@ import Propensity
 /// `propensity generate`: write a synthetic CRM export with known effects.
 struct Generate: ParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Write a synthetic CRM export whose close probability follows known effects.",
+        abstract: "Write a synthetic CRM export whose outcomes follow known effects.",
         discussion: """
             Writes companies.csv, contacts.csv, leads.csv (one row per SQL) and events.csv as a CRM \
             would export them, spec.yaml (a feature spec for them), effects.json (the true model in \
@@ -19,7 +19,7 @@ struct Generate: ParsableCommand {
     @Option(help: ArgumentHelp("The folder to write into (created if missing).", valueName: "dir"))
     var out: String
 
-    @Option(help: ArgumentHelp("The number of sales-qualified leads to write (≥ 1); one company per four leads.", valueName: "n"))
+    @Option(help: ArgumentHelp("The number of SQLs to write (≥ 1); one company per four leads.", valueName: "n"))
     var leads: Int
 
     @Option(help: ArgumentHelp("The seed of the random draws.", valueName: "s"))
@@ -34,6 +34,9 @@ struct Generate: ParsableCommand {
     func validate() throws {
         guard leads >= 1 else {
             throw ValidationError("--leads must be at least 1, not \(leads).")
+        }
+        guard !out.isEmpty else {
+            throw ValidationError("--out must name a folder.")
         }
     }
 

@@ -28,7 +28,9 @@ import Foundation
 ///
 /// The rows are streamed through buffered writers: memory holds the companies (one per four
 /// leads, 8 bytes each) and one lead at a time, so ten million leads need no more than a few
-/// hundred megabytes. The same seed and lead count give byte-identical files.
+/// hundred megabytes. The same seed and lead count give byte-identical files on a given
+/// platform (draws go through the C library's `exp`, `log` and `cos`, whose last bits may
+/// differ between platforms).
 public struct CRMGenerator: Sendable {
     /// The number of leads (SQLs) to write.
     public let leads: Int
@@ -66,8 +68,8 @@ public struct CRMGenerator: Sendable {
     /// - Parameters:
     ///   - directory: The folder to write into.
     ///   - overwrite: Whether existing files of the same names may be replaced (default false).
-    ///   - progress: Called from the calling thread after the companies and after every 100,000
-    ///     leads.
+    ///   - progress: Called on the calling thread after the companies, after every 100,000 leads
+    ///     and after the last.
     /// - Returns: Row counts, outcomes and the true model's AUC.
     /// - Throws: `GenerationError.filesExist` when a file exists and `overwrite` is false;
     ///   `.cannotCreateDirectory` or `.cannotWrite` when the file system refuses.
@@ -93,7 +95,7 @@ public struct CRMGenerator: Sendable {
 
         var files: [CSVOutputFile] = []
         var texts: [URL] = []
-        do {
+        do throws(GenerationError) {
             let summary = try writeFiles(urls, opened: &files, progress: progress)
             for (url, text) in zip(urls[5...], [GeneratedSpec.yaml(seed: seed, leads: leads), GeneratedSpec.effectsJSON()]) {
                 let temporary = CSVOutputFile.temporaryURL(for: url)
@@ -107,12 +109,10 @@ public struct CRMGenerator: Sendable {
             for file in files { try publish(file.temporary, as: file.destination) }
             for (temporary, url) in zip(texts, urls[5...]) { try publish(temporary, as: url) }
             return summary
-        } catch let error as GenerationError {
+        } catch {
             for file in files { file.discard() }
             for temporary in texts { try? fileManager.removeItem(at: temporary) }
             throw error
-        } catch {
-            preconditionFailure("only GenerationError is thrown: \(error)")
         }
     }
 

@@ -10,8 +10,6 @@ final class CSVOutputFile {
     /// The temporary path the rows go to meanwhile.
     let temporary: URL
     private let handle: FileHandle
-    /// Data rows written so far (the header not counted).
-    private(set) var rows = 0
 
     /// Creates the temporary file beside `destination` and writes the header row.
     ///
@@ -28,7 +26,6 @@ final class CSVOutputFile {
         for name in header { headerRow.field(name) }
         headerRow.endRow()
         try write(&headerRow)
-        rows = 0
     }
 
     /// The temporary name a file is written under: hidden, in the same folder (so the final
@@ -46,7 +43,6 @@ final class CSVOutputFile {
         } catch {
             throw .cannotWrite(path: destination.path, reason: (error as NSError).localizedDescription)
         }
-        rows += buffer.rows
         buffer.clear()
     }
 
@@ -75,7 +71,6 @@ final class CSVOutputFile {
 /// holding a comma, a quote or a line break; so fields are written as they are, unquoted.
 struct CSVRows {
     private(set) var bytes: [UInt8] = []
-    private(set) var rows = 0
     private var atLineStart = true
 
     /// Whether the buffer is large enough to be written out (1 MiB).
@@ -87,7 +82,6 @@ struct CSVRows {
 
     mutating func clear() {
         bytes.removeAll(keepingCapacity: true)
-        rows = 0
     }
 
     private mutating func separate() {
@@ -169,7 +163,6 @@ struct CSVRows {
     mutating func endRow() {
         bytes.append(0x0A)
         atLineStart = true
-        rows += 1
     }
 
     private mutating func appendTwoDigits(_ value: Int) {

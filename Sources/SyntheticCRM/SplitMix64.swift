@@ -3,8 +3,9 @@ import Foundation
 /// The seeded random number generator behind every draw of the synthetic CRM (SplitMix64).
 ///
 /// Each lead gets its own generator, seeded from the run's seed and the lead's index, so a
-/// lead's rows depend only on the seed and the index: the same seed and lead count always
-/// give the same bytes, on every machine.
+/// lead's draws depend only on the seed and the index, never on the other leads. The integer
+/// sequence is the same on every machine; the doubles made from it pass through the C
+/// library's `exp`, `log` and `cos`.
 struct SplitMix64 {
     private var state: UInt64
 

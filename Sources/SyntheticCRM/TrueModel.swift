@@ -74,12 +74,12 @@ enum TrueModel {
     /// Reps who do much better or worse with one source than their own and the source's main
     /// effects say; every other rep-source pair has no interaction.
     static let repBySource: [(rep: Int, source: LeadSource, coefficient: Double, note: String)] = [
-        (2, .tradeShow, 0.70, "works trade-show leads far better than her other leads"),
+        (2, .tradeShow, 0.70, "works trade-show leads far better than other leads"),
         (3, .referral, 0.60, "turns referrals into wins far more often than other reps"),
         (4, .paidAds, -0.60, "rarely wins paid-ads leads"),
         (1, .partner, 0.55, "closes partner leads especially well"),
         (5, .webinar, -0.50, "rarely wins webinar leads"),
-        (6, .tradeMedia, 0.50, "does well with trade-media leads, unlike his other leads"),
+        (6, .tradeMedia, 0.50, "does well with trade-media leads, unlike other leads"),
     ]
 
     /// The log-odds of a win for a lead with these features.
@@ -112,9 +112,9 @@ enum TrueModel {
                        coefficient: financeReadJustification,
                        description: "A finance contact who read the financial-justification content multiplies the odds by 1.57."),
             TrueEffect(feature: "speed_to_lead", column: "speed_to_lead", reference: nil, coefficient: speedToLeadPerLogHour,
-                       description: "Slower first touches lose: per unit of log1p(hours from creation to the first sales touch), -0.22; a touch after 1 day instead of 1 hour costs 0.57."),
+                       description: "Slower first touches lose: per unit of log1p(hours from creation to the first sales touch), -0.22; a touch after 1 day instead of 1 hour costs 0.56."),
             TrueEffect(feature: "speed_to_lead", column: "speed_to_lead:missing", reference: nil, coefficient: neverTouched,
-                       description: "A lead no one touched before its cut-off: -1.6 against a touch at 0 hours. A fit with the median imputed finds this minus -0.22 times the median log1p(hours) on the indicator, still negative."),
+                       description: "A lead no one touched before its cut-off: -1.6 against a touch at 0 hours. A fit that imputes the median puts -1.6 + 0.22 × median log1p(hours) on the indicator column (about -0.9 on these data): still negative."),
             TrueEffect(feature: "engagement", column: "engagement", reference: nil, coefficient: engagementPerLogUnit,
                        description: "Recent engagement helps: per unit of log1p(decayed engagement, half-life 14 days), +0.35."),
             TrueEffect(feature: "employees", column: "employees", reference: nil, coefficient: employeesPerLogUnit,

@@ -21,6 +21,7 @@ struct HelpTextTests {
               train                   Fit a logistic regression to a CRM export or a flat CSV table and save
                                       the model.
               inspect                 Print a saved model's statistics and coefficient table.
+              generate                Write a synthetic CRM export whose outcomes follow known effects.
 
               See 'propensity help <subcommand>' for detailed help.
 
@@ -92,6 +93,33 @@ struct HelpTextTests {
 
             OPTIONS:
               --json                  Print JSON instead of a table.
+              --version               Show the version.
+              -h, --help              Show help information.
+
+
+            """)
+    }
+
+    @Test("propensity generate --help")
+    func generate() throws {
+        #expect(try runPropensity(["generate", "--help"]).standardOutput == """
+            OVERVIEW: Write a synthetic CRM export whose outcomes follow known effects.
+
+            Writes companies.csv, contacts.csv, leads.csv (one row per SQL) and events.csv as a CRM would
+            export them, spec.yaml (a feature spec for them), effects.json (the true model in the spec's
+            feature names) and truth.csv (each closed lead's true probability). Outcomes are drawn from the
+            true model, on features as of each lead's cut-off; events after it and the forecast_category column
+            leak the outcome. The same seed and lead count give identical files. Files are written under
+            temporary names and renamed when complete.
+
+            USAGE: propensity generate --out <dir> --leads <n> [--seed <s>] [--force] [--progress]
+
+            OPTIONS:
+              --out <dir>             The folder to write into (created if missing).
+              --leads <n>             The number of SQLs to write (≥ 1); one company per four leads.
+              --seed <s>              The seed of the random draws. (default: 1)
+              --force                 Overwrite files of the same names in the folder.
+              --progress              Report progress on standard error even when it is not a terminal.
               --version               Show the version.
               -h, --help              Show help information.
 
