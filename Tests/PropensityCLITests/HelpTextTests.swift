@@ -54,6 +54,8 @@ struct HelpTextTests {
                                       a header row).
               --skip-invalid-rows     With --spec, skip rows with unreadable values or unknown ids and count
                                       them, instead of stopping at the first.
+              --leak-auc <auc>        With --spec, report a feature column whose AUC on its own reaches this as
+                                      a likely leak. (default: 0.9)
               --label <column>        Flat tables: the column holding the outcome: 0/1, true/false, or text
                                       with --positive.
               --positive <value>      The label value that marks a win; every other value is a loss.
