@@ -1,0 +1,62 @@
+import Foundation
+import TestSupport
+import Testing
+
+/// `propensity train --spec` on the bundled CRM export, as a user runs it, and its errors.
+struct SpecTrainCommandTests {
+    static let crm = repositoryRoot.appending(path: "datasets/crm")
+
+    @Test("the README's main command writes the bundled model again, and inspect reads it")
+    func bundledExport() throws {
+        let directory = try makeTemporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let model = directory.appending(path: "crm.json").path
+        let train = try runPropensity(["train", "--spec", Self.crm.appending(path: "spec.yaml").path,
+                                       "--data", Self.crm.path, "--l2", "1", "--out", model])
+        #expect(train.status == 0, "\(train.standardError)")
+        #expect(train.standardOutput.hasPrefix("Logistic regression of outcome ∈ {won}\n"))
+        #expect(train.standardOutput.contains("Trained on 3341 closed of 4000 leads, with 135829 events.\n"))
+        #expect(train.standardOutput.contains("Possible leaks, most suspicious first:\n  - Column `forecast_category` is filled for 100% of closed leads but 0% of open leads."))
+
+        let report = try inspectReport(model)
+        let bundled = try inspectReport(repositoryRoot.appending(path: "models/crm.json").path)
+        #expect(report.featureNames == bundled.featureNames)
+        #expect(report.featureNames.prefix(5) == ["buying_team_14d", "finance_read_justification", "speed_to_lead",
+                                                  "speed_to_lead:missing", "engagement"])
+        #expect(report.observations == 3341)
+        #expect(report.converged)
+        for name in report.featureNames {
+            #expect(abs(report.coefficients[name]! - bundled.coefficients[name]!) <= 1e-9 * max(1, abs(bundled.coefficients[name]!)))
+        }
+        let inspect = try runPropensity(["inspect", model])
+        #expect(inspect.status == 0)
+        #expect(inspect.standardOutput.contains("\nbuying_team_14d "))
+    }
+
+    @Test("spec and data errors exit non-zero with the place and write no model")
+    func errors() throws {
+        let directory = try makeTemporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let model = directory.appending(path: "m.json")
+        let spec = directory.appending(path: "spec.yaml")
+        var text = try String(contentsOf: Self.crm.appending(path: "spec.yaml"), encoding: .utf8)
+        text = text.replacingOccurrences(of: "    categorical: bant_need\n", with: "    categorical: bant_ned\n")
+        try Data(text.utf8).write(to: spec)
+        let missingColumn = try runPropensity(["train", "--spec", spec.path, "--data", Self.crm.path, "--out", model.path])
+        #expect(missingColumn.status != 0)
+        #expect(missingColumn.standardError.hasPrefix(
+            "Error: leads.csv, column `bant_ned` (features[8] (bant_need)): the spec names this column, which the file lacks."))
+        #expect(!FileManager.default.fileExists(atPath: model.path))
+
+        try Data("version: 1\nfeatures: [\n".utf8).write(to: spec)
+        let syntax = try runPropensity(["train", "--spec", spec.path, "--data", Self.crm.path, "--out", model.path])
+        #expect(syntax.status != 0)
+        #expect(syntax.standardError.hasPrefix("Error: spec.yaml, line 3, column 1: the spec is not valid YAML or JSON"))
+
+        let flatOption = try runPropensity(["train", "--spec", spec.path, "--data", Self.crm.path, "--label", "outcome",
+                                            "--out", model.path])
+        #expect(flatOption.status != 0)
+        #expect(flatOption.standardError.contains("--label is for flat tables; with --spec, the spec defines the label and the features."))
+        #expect(!FileManager.default.fileExists(atPath: model.path))
+    }
+}
