@@ -8,6 +8,7 @@ let package = Package(
     name: "PropensityBenchmarks",
     products: [
         .executable(name: "fit-timer", targets: ["FitTimer"]),
+        .executable(name: "extract-timer", targets: ["ExtractTimer"]),
     ],
     dependencies: [
         // The root package, named so that the dependency does not hang on the name of the
@@ -40,6 +41,14 @@ let package = Package(
             dependencies: [
                 .product(name: "LinearAlgebra", package: "Propensity"),
                 .product(name: "Training", package: "Propensity"),
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        // Times feature extraction from a CRM export, for `extraction_scale.sh`.
+        .executableTarget(
+            name: "ExtractTimer",
+            dependencies: [
+                .product(name: "Features", package: "Propensity"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),

@@ -1,6 +1,7 @@
 import Features
 import Foundation
 import Testing
+import TestSupport
 
 /// The spec parser: what it reads, and the exact message for each mistake.
 struct FeatureSpecTests {
@@ -83,5 +84,22 @@ struct FeatureSpecTests {
         #expect(error(replacing("version: 1", with: "version: 2"))
             == "spec.yaml, line 1, column 10, at version: this version of Propensity reads spec version 1, found 2.")
         #expect(error("") == "spec.yaml: the spec is empty. See the README for a complete example.")
+    }
+}
+
+/// The complete example in the README parses, and uses every kind of feature.
+struct ReadmeSpecExampleTests {
+    @Test("the README's spec example")
+    func readmeExample() throws {
+        let readme = try String(contentsOf: repositoryRoot.appending(path: "README.md"), encoding: .utf8)
+        let marker = try #require(readme.range(of: "<!-- spec example -->\n```yaml\n"))
+        let end = try #require(readme.range(of: "\n```", range: marker.upperBound..<readme.endIndex))
+        let spec = try FeatureSpec(text: String(readme[marker.upperBound..<end.lowerBound]), file: "README.md")
+        let kinds = Set(spec.features.map { feature -> String in
+            "\(feature.kind)".prefix { $0 != "(" }.description
+        })
+        #expect(kinds.count == 13, "\(kinds.sorted())")
+        #expect(spec.features.contains { $0.numeric.basis == .naturalSpline(knots: 4) })
+        #expect(spec.features.contains { $0.numeric.basis == .quantileBins(5) && $0.numeric.missing == .zero })
     }
 }
