@@ -79,14 +79,10 @@ struct LoadedTable: Sendable {
         // The id goes last: it is interned only once every other value of the row has parsed,
         // so a skipped row leaves no id behind.
         slots.sort { ($0.role == .id ? 1 : 0) < ($1.role == .id ? 1 : 0) }
-        for slot in slots {
-            switch slot.role {
-            case .timestamp: timestamps[slot.column] = []
-            case .number: numbers[slot.column] = []
-            case .text: texts[slot.column] = TextColumn()
-            case .id: break
-            }
-        }
+        // Columns by slot while reading (a dictionary lookup per cell would cost more than the
+        // parsing), into the dictionaries once done.
+        var slotValues = [[Double]](repeating: [], count: slots.count)
+        var slotTexts = [TextColumn](repeating: TextColumn(), count: slots.count)
 
         // Parsed values of the current row, committed only once the whole row is good.
         var rowValues = [Double](repeating: .nan, count: slots.count)
@@ -132,7 +128,7 @@ struct LoadedTable: Sendable {
                         }
                         rowValues[k] = value
                     case .text:
-                        rowCodes[k] = missing ? -1 : Int32(record.withBytes(at: slot.index) { texts[slot.column]!.levels.insert($0).index })
+                        rowCodes[k] = missing ? -1 : Int32(record.withBytes(at: slot.index) { slotTexts[k].levels.insert($0).index })
                     }
                     if failure != nil { break }
                 }
@@ -144,13 +140,20 @@ struct LoadedTable: Sendable {
                 lines.append(Int32(record.line))
                 for (k, slot) in slots.enumerated() {
                     switch slot.role {
-                    case .timestamp: timestamps[slot.column]!.append(rowValues[k])
-                    case .number: numbers[slot.column]!.append(rowValues[k])
-                    case .text: texts[slot.column]!.codes.append(rowCodes[k])
+                    case .timestamp, .number: slotValues[k].append(rowValues[k])
+                    case .text: slotTexts[k].codes.append(rowCodes[k])
                     case .id: break
                     }
                 }
                 rowCount += 1
+            }
+            for (k, slot) in slots.enumerated() {
+                switch slot.role {
+                case .timestamp: timestamps[slot.column] = slotValues[k]
+                case .number: numbers[slot.column] = slotValues[k]
+                case .text: texts[slot.column] = slotTexts[k]
+                case .id: break
+                }
             }
         } catch let error as CRMDataError {
             throw error
