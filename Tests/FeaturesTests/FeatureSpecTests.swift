@@ -84,6 +84,10 @@ struct FeatureSpecTests {
         #expect(error(replacing("version: 1", with: "version: 2"))
             == "spec.yaml, line 1, column 10, at version: this version of Propensity reads spec version 1, found 2.")
         #expect(error("") == "spec.yaml: the spec is empty. See the README for a complete example.")
+        #expect(error(replacing("cutoff: {after: sql_at, days: 14}\n", with: ""))
+            == "spec.yaml, line 1, column 1, at cutoff: a spec with an events table needs a cut-off rule, such as `cutoff: {after: sql_at, days: 14}`, so that no event after it leaks into training.")
+        #expect(error(replacing("id: lead_id, company", with: "company"))
+            == "spec.yaml, line 5, column 13, at tables.contacts: contacts tied to leads need `id:` in tables.leads, the column they refer to.")
     }
 }
 

@@ -59,4 +59,40 @@ struct SpecTrainCommandTests {
         #expect(flatOption.standardError.contains("--label is for flat tables; with --spec, the spec defines the label and the features."))
         #expect(!FileManager.default.fileExists(atPath: model.path))
     }
+
+    @Test("a flat table without ids, timestamps or events trains through a spec as it does without one")
+    func flatTableThroughASpec() throws {
+        let directory = try makeTemporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let flat = repositoryRoot.appending(path: "datasets/flat")
+        let numeric = ["employees", "annual_revenue", "amount", "bant_budget", "bant_authority", "bant_need", "bant_timeline",
+                       "contacts_engaged_14d", "finance_read_roi_paper", "hours_to_first_touch", "sales_touches"]
+        let spec = """
+            version: 1
+            tables:
+              leads: {file: sqls.csv, outcome: outcome}
+            label: {won: [won], lost: [lost]}
+            features:
+              - {name: source, categorical: source, min_count: 1}
+              - {name: industry, categorical: industry, min_count: 1}
+              - {name: region, categorical: region, min_count: 1}
+
+            """ + numeric.map { "  - {name: \($0), numeric: \($0)}\n" }.joined()
+        try Data(spec.utf8).write(to: directory.appending(path: "spec.yaml"))
+        let specModel = directory.appending(path: "spec.json").path
+        let flatModel = directory.appending(path: "flat.json").path
+        let viaSpec = try runPropensity(["train", "--spec", directory.appending(path: "spec.yaml").path, "--data", flat.path,
+                                         "--l2", "1", "--out", specModel])
+        #expect(viaSpec.status == 0, "\(viaSpec.standardError)")
+        #expect(viaSpec.standardOutput.contains("Trained on 5000 closed of 5000 leads, with 0 events.\n"))
+        let direct = try runPropensity(["train", "--data", flat.appending(path: "sqls.csv").path, "--label", "outcome",
+                                        "--positive", "won", "--l2", "1", "--out", flatModel])
+        #expect(direct.status == 0, "\(direct.standardError)")
+        let a = try inspectReport(specModel), b = try inspectReport(flatModel)
+        #expect(Set(a.featureNames) == Set(b.featureNames))
+        #expect(abs(a.intercept - b.intercept) <= 1e-8)
+        for name in b.featureNames {
+            #expect(abs(a.coefficients[name]! - b.coefficients[name]!) <= 1e-8 * max(1, abs(b.coefficients[name]!)), "\(name)")
+        }
+    }
 }

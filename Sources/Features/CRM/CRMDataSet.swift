@@ -36,7 +36,8 @@ public struct CRMDataSet: Sendable {
     let companyLeads: [Int32]
     /// The outcome of every lead.
     public let outcomes: [LeadOutcome]
-    /// Per lead, the training cut-off (closed leads) or NaN (open leads).
+    /// Per lead, the training cut-off (closed leads; +∞ without a cut-off rule or close date)
+    /// or NaN (open leads).
     let trainingCutoff: [Double]
     /// Rows skipped because they were invalid and the caller chose to skip them.
     public private(set) var skipped: SkippedRows
@@ -71,8 +72,11 @@ public struct CRMDataSet: Sendable {
                                         keepOthers: false, skipInvalid: skipInvalidRows)
             skipped.merge(companies!.skipped)
         }
-        let leads = try LoadedTable(url: directory.appending(path: tables.leads.file), required: requirements.leads,
+        var leads = try LoadedTable(url: directory.appending(path: tables.leads.file), required: requirements.leads,
                                     keepOthers: true, skipInvalid: skipInvalidRows)
+        if tables.leads.id == nil {
+            for row in 0..<leads.rowCount { leads.ids.insert("\(row + 1)") }
+        }
         skipped.merge(leads.skipped)
 
         // Companies of leads.
@@ -105,25 +109,29 @@ public struct CRMDataSet: Sendable {
         }
         var outcomes = [LeadOutcome](repeating: .open, count: leads.rowCount)
         var cutoffs = [Double](repeating: .nan, count: leads.rowCount)
-        let anchors = leads.timestamps[spec.cutoff.after]!
+        let anchors = spec.cutoff.map { leads.timestamps[$0.after]! }
         let closedAt = tables.leads.closedAt.map { leads.timestamps[$0]! }
-        let offset = spec.cutoff.days * Timestamp.secondsPerDay
+        let offset = (spec.cutoff?.days ?? 0) * Timestamp.secondsPerDay
         for row in 0..<leads.rowCount where keep[row] {
             let code = outcomeCodes.codes[row]
             outcomes[row] = code < 0 ? .open : outcomeOfCode[Int(code)]
             guard outcomes[row].isClosed else { continue }
-            let anchor = anchors[row]
-            guard !anchor.isNaN else {
-                let error = CRMDataError(file: leads.file, line: Int(leads.lines[row]), column: spec.cutoff.after,
-                                         entry: "cutoff.after",
-                                         message: "this closed lead has no `\(spec.cutoff.after)`, which its training cut-off is counted from. "
-                                             + "Fill it in, or skip such rows with --skip-invalid-rows.")
-                guard skipInvalidRows else { throw error }
-                skipped.record("\(leads.file): closed lead without its cut-off anchor", line: error.line!)
-                keep[row] = false
-                continue
+            // Without a cut-off rule (a table without events) a closed lead is taken as it is.
+            var cutoff = Double.infinity
+            if let anchors, let rule = spec.cutoff {
+                let anchor = anchors[row]
+                guard !anchor.isNaN else {
+                    let error = CRMDataError(file: leads.file, line: Int(leads.lines[row]), column: rule.after,
+                                             entry: "cutoff.after",
+                                             message: "this closed lead has no `\(rule.after)`, which its training cut-off is counted from. "
+                                                 + "Fill it in, or skip such rows with --skip-invalid-rows.")
+                    guard skipInvalidRows else { throw error }
+                    skipped.record("\(leads.file): closed lead without its cut-off anchor", line: error.line!)
+                    keep[row] = false
+                    continue
+                }
+                cutoff = anchor + offset
             }
-            var cutoff = anchor + offset
             if let closed = closedAt?[row], !closed.isNaN, closed < cutoff { cutoff = closed }
             cutoffs[row] = cutoff
         }
@@ -224,7 +232,7 @@ public struct CRMDataSet: Sendable {
     /// Every column of the leads table except the id, the outcome and the outcome-time columns,
     /// in file order: what the leakage check compares between closed and open leads.
     public var leadColumns: [(name: String, values: ColumnValues)] {
-        let excluded = spec.outcomeTimeColumns.union([spec.tables.leads.id])
+        let excluded = spec.outcomeTimeColumns.union(spec.tables.leads.id.map { [$0] } ?? [])
         return leads.header.filter { !excluded.contains($0) }.compactMap { name in
             if let numbers = leads.numbers[name] { return (name, .numbers(numbers)) }
             if let stamps = leads.timestamps[name] { return (name, .timestamps(stamps)) }
@@ -249,11 +257,9 @@ public struct CRMDataSet: Sendable {
         -> (leads: [ColumnRequirement], companies: [ColumnRequirement])
     {
         let table = spec.tables.leads
-        var leads = [
-            ColumnRequirement(column: table.id, role: .id, entry: "tables.leads.id"),
-            ColumnRequirement(column: table.outcome, role: .text, entry: "tables.leads.outcome"),
-            ColumnRequirement(column: spec.cutoff.after, role: .timestamp, entry: "cutoff.after"),
-        ]
+        var leads = [ColumnRequirement(column: table.outcome, role: .text, entry: "tables.leads.outcome")]
+        if let id = table.id { leads.append(.init(column: id, role: .id, entry: "tables.leads.id")) }
+        if let cutoff = spec.cutoff { leads.append(.init(column: cutoff.after, role: .timestamp, entry: "cutoff.after")) }
         if let closedAt = table.closedAt { leads.append(.init(column: closedAt, role: .timestamp, entry: "tables.leads.closed_at")) }
         if let company = table.company { leads.append(.init(column: company, role: .text, entry: "tables.leads.company")) }
         var companies: [ColumnRequirement] = []

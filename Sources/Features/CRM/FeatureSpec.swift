@@ -22,8 +22,9 @@ public struct FeatureSpec: Codable, Equatable, Sendable {
     public var tables: Tables
     /// Which outcome values are won and lost; every other value is an open SQL.
     public var label: LabelRule
-    /// The training cut-off of each lead.
-    public var cutoff: CutoffRule
+    /// The training cut-off of each lead; `nil` for a table of leads without events, whose
+    /// columns are all known before the cut-off (closed leads are then taken as they are).
+    public var cutoff: CutoffRule?
     /// Leads columns filled in only once the outcome is known; never allowed as features.
     public var outcomeTime: [String]
     /// Event types that are touches by sales (calls, meetings, sales e-mails).
@@ -31,7 +32,7 @@ public struct FeatureSpec: Codable, Equatable, Sendable {
     /// The features, in the order their columns appear in the model.
     public var features: [FeatureDefinition]
 
-    public init(version: Int = 1, tables: Tables, label: LabelRule, cutoff: CutoffRule, outcomeTime: [String] = [],
+    public init(version: Int = 1, tables: Tables, label: LabelRule, cutoff: CutoffRule?, outcomeTime: [String] = [],
                 salesTouchTypes: [String] = [], features: [FeatureDefinition]) {
         self.version = version
         self.tables = tables
@@ -72,8 +73,8 @@ extension FeatureSpec {
     /// One row per SQL.
     public struct LeadsTable: Codable, Equatable, Sendable {
         public var file: String
-        /// The lead's unique id.
-        public var id: String
+        /// The lead's unique id; without one, leads are numbered by row (1, 2, …).
+        public var id: String?
         /// The key into the companies table, when there is one.
         public var company: String?
         /// The outcome text the label comes from.
@@ -81,7 +82,7 @@ extension FeatureSpec {
         /// When the SQL closed; clamps the training cut-off.
         public var closedAt: String?
 
-        public init(file: String, id: String, company: String? = nil, outcome: String, closedAt: String? = nil) {
+        public init(file: String, id: String?, company: String? = nil, outcome: String, closedAt: String? = nil) {
             self.file = file
             self.id = id
             self.company = company

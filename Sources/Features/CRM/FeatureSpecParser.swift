@@ -169,16 +169,23 @@ private struct SpecParser {
     func spec(_ root: Node) throws(FeatureSpecError) -> FeatureSpec {
         let keys = try mapping(root, "the top level",
                                allowed: ["version", "tables", "label", "cutoff", "outcome_time", "sales_touch_types", "features"],
-                               required: ["version", "tables", "label", "cutoff", "features"])
+                               required: ["version", "tables", "label", "features"])
         let version = try integer(keys["version"]!, "version", atLeast: 1)
         guard version == 1 else {
             throw fail(keys["version"], "version", "this version of Propensity reads spec version 1, found \(version).")
         }
         let tables = try self.tables(keys["tables"]!)
         let label = try self.label(keys["label"]!)
-        let cutoffKeys = try mapping(keys["cutoff"]!, "cutoff", allowed: ["after", "days"], required: ["after", "days"])
-        let cutoff = FeatureSpec.CutoffRule(after: try string(cutoffKeys["after"]!, "cutoff.after"),
+        var cutoff: FeatureSpec.CutoffRule?
+        var cutoffKeys: [String: Node] = [:]
+        if let node = keys["cutoff"] {
+            cutoffKeys = try mapping(node, "cutoff", allowed: ["after", "days"], required: ["after", "days"])
+            cutoff = FeatureSpec.CutoffRule(after: try string(cutoffKeys["after"]!, "cutoff.after"),
                                             days: try number(cutoffKeys["days"]!, "cutoff.days", atLeast: 0))
+        } else if tables.events != nil {
+            throw fail(root, "cutoff", "a spec with an events table needs a cut-off rule, such as `cutoff: {after: sql_at, days: 14}`, "
+                       + "so that no event after it leaks into training.")
+        }
         let outcomeTime = try keys["outcome_time"].map { node throws(FeatureSpecError) in try strings(node, "outcome_time") } ?? []
         let touches = try keys["sales_touch_types"].map { node throws(FeatureSpecError) in
             try strings(node, "sales_touch_types")
@@ -190,7 +197,7 @@ private struct SpecParser {
             throw fail(keys["features"], "features", "expected a non-empty list of features.")
         }
         let outcomeColumns = spec.outcomeTimeColumns
-        if outcomeColumns.contains(cutoff.after) {
+        if let cutoff, outcomeColumns.contains(cutoff.after) {
             throw fail(cutoffKeys["after"], "cutoff.after",
                        "`\(cutoff.after)` is an outcome-time column, known only after the SQL closes; anchor the cut-off on a stage timestamp such as the SQL date.")
         }
@@ -206,9 +213,9 @@ private struct SpecParser {
     func tables(_ node: Node) throws(FeatureSpecError) -> FeatureSpec.Tables {
         let keys = try mapping(node, "tables", allowed: ["leads", "companies", "contacts", "events"], required: ["leads"])
         let leadsKeys = try mapping(keys["leads"]!, "tables.leads", allowed: ["file", "id", "company", "outcome", "closed_at"],
-                                    required: ["file", "id", "outcome"])
+                                    required: ["file", "outcome"])
         let leads = FeatureSpec.LeadsTable(
-            file: try string(leadsKeys["file"]!, "tables.leads.file"), id: try string(leadsKeys["id"]!, "tables.leads.id"),
+            file: try string(leadsKeys["file"]!, "tables.leads.file"), id: try optionalString(leadsKeys["id"], "tables.leads.id"),
             company: try optionalString(leadsKeys["company"], "tables.leads.company"),
             outcome: try string(leadsKeys["outcome"]!, "tables.leads.outcome"),
             closedAt: try optionalString(leadsKeys["closed_at"], "tables.leads.closed_at"))
@@ -234,6 +241,9 @@ private struct SpecParser {
             if contacts!.lead != nil && contacts!.company != nil {
                 throw fail(node, "tables.contacts", "give either `lead:` or `company:`, not both.")
             }
+            if contacts!.lead != nil && leads.id == nil {
+                throw fail(node, "tables.contacts", "contacts tied to leads need `id:` in tables.leads, the column they refer to.")
+            }
             if contacts!.company != nil && leads.company == nil {
                 throw fail(node, "tables.contacts", "contacts tied to companies need `company:` in tables.leads.")
             }
@@ -249,6 +259,9 @@ private struct SpecParser {
                            asset: try optionalString(k["asset"], "tables.events.asset"))
             if events!.contact == nil && events!.lead == nil {
                 throw fail(node, "tables.events", "name the column that ties an event to a contact (`contact:`) or to a lead (`lead:`), or both.")
+            }
+            if events!.lead != nil && leads.id == nil {
+                throw fail(node, "tables.events", "events tied to leads need `id:` in tables.leads, the column they refer to.")
             }
             if events!.contact != nil && contacts == nil {
                 throw fail(node, "tables.events", "events tied to contacts need a contacts table in `tables`.")
