@@ -223,7 +223,28 @@ public final class CSVReader {
     /// - Throws: The first `CSVError` in the input, or what `body` throws; either stops reading.
     /// - Complexity: O(*n*) in the length of the input.
     public func forEachRecord(_ body: (CSVRecord) throws -> Void) throws {
-        while let record = try nextRecord() {
+        if let failure { throw failure }
+        // The loop works on a local copy of the stream, put back at the end: every access to a
+        // class's stored property is checked for exclusivity at run time, and once per record
+        // that cost more than scanning short records (the buffer is copied once instead).
+        var local = stream
+        defer { stream = local }
+        let count = headerNames.count
+        while true {
+            let recordLine: Int
+            do throws(CSVError) {
+                guard let line = try Self.scanRecord(&local, name: name, header: headerNames) else { return }
+                recordLine = line
+            } catch {
+                failure = error
+                throw error
+            }
+            let record = CSVRecord(line: recordLine, storage: local.buffer, spans: local.spans)
+            guard record.count == count else {
+                let error = CSVError.raggedRow(file: name, line: recordLine, expected: count, found: record.count)
+                failure = error
+                throw error
+            }
             try body(record)
         }
     }
@@ -246,6 +267,14 @@ public final class CSVReader {
     ///
     /// - Returns: The line on which the record starts, or `nil` at the end of input.
     private func scanRecord() throws(CSVError) -> Int? {
+        try Self.scanRecord(&stream, name: name, header: headerNames)
+    }
+
+    /// `scanRecord()` on a stream held outside the reader.
+    private static func scanRecord(_ stream: inout CSVRecordStream, name: String, header: [String]) throws(CSVError) -> Int? {
+        func column(number: Int) -> CSVColumn {
+            CSVColumn(number: number, name: number <= header.count ? header[number - 1] : nil)
+        }
         switch try stream.next() {
         case nil:
             return nil

@@ -27,38 +27,26 @@ public enum Timestamp {
     public static func seconds(from bytes: UnsafeBufferPointer<UInt8>) -> Double? {
         var cursor = 0
         let count = bytes.count
+        // The helpers take the cursor inout: a local function capturing it would box it and
+        // check exclusivity at run time on every digit.
 
-        func digits(_ n: Int) -> Int? {
-            guard cursor + n <= count else { return nil }
-            var value = 0
-            for k in 0..<n {
-                let digit = bytes[cursor + k] &- 0x30
-                guard digit < 10 else { return nil }
-                value = value * 10 + Int(digit)
-            }
-            cursor += n
-            return value
-        }
-        func take(_ byte: UInt8) -> Bool {
-            guard cursor < count, bytes[cursor] == byte else { return false }
-            cursor += 1
-            return true
-        }
-
-        guard let year = digits(4), take(0x2D), let month = digits(2), take(0x2D), let day = digits(2),
+        guard let year = Self.digits(bytes, &cursor, 4), Self.take(bytes, &cursor, 0x2D),
+              let month = Self.digits(bytes, &cursor, 2), Self.take(bytes, &cursor, 0x2D),
+              let day = Self.digits(bytes, &cursor, 2),
               (1...12).contains(month), day >= 1, day <= daysIn(month: month, year: year)
         else { return nil }
         var seconds = Double(daysFromCivil(year: year, month: month, day: day)) * secondsPerDay
         if cursor == count { return seconds }
 
-        guard take(0x54) || take(0x20) || take(0x74),  // T, space, t
-              let hour = digits(2), hour < 24, take(0x3A), let minute = digits(2), minute < 60
+        guard Self.take(bytes, &cursor, 0x54) || Self.take(bytes, &cursor, 0x20) || Self.take(bytes, &cursor, 0x74),  // T, space, t
+              let hour = Self.digits(bytes, &cursor, 2), hour < 24, Self.take(bytes, &cursor, 0x3A),
+              let minute = Self.digits(bytes, &cursor, 2), minute < 60
         else { return nil }
         var second = 0.0
-        if take(0x3A) {
-            guard let whole = digits(2), whole < 60 else { return nil }
+        if Self.take(bytes, &cursor, 0x3A) {
+            guard let whole = Self.digits(bytes, &cursor, 2), whole < 60 else { return nil }
             second = Double(whole)
-            if take(0x2E) || take(0x2C) {  // . or , before a fraction
+            if Self.take(bytes, &cursor, 0x2E) || Self.take(bytes, &cursor, 0x2C) {  // . or , before a fraction
                 var fraction = 0.0
                 var scale = 0.1
                 let start = cursor
@@ -74,22 +62,22 @@ public enum Timestamp {
         seconds += Double(hour * 3600 + minute * 60) + second
         if cursor == count { return seconds }
 
-        if take(0x5A) || take(0x7A) {  // Z
+        if Self.take(bytes, &cursor, 0x5A) || Self.take(bytes, &cursor, 0x7A) {  // Z
             return cursor == count ? seconds : nil
         }
         let sign: Double
-        if take(0x2B) {
+        if Self.take(bytes, &cursor, 0x2B) {
             sign = 1
-        } else if take(0x2D) {
+        } else if Self.take(bytes, &cursor, 0x2D) {
             sign = -1
         } else {
             return nil
         }
-        guard let offsetHours = digits(2), offsetHours <= 23 else { return nil }
+        guard let offsetHours = Self.digits(bytes, &cursor, 2), offsetHours <= 23 else { return nil }
         var offsetMinutes = 0
         if cursor < count {
-            _ = take(0x3A)
-            guard let minutes = digits(2), minutes < 60 else { return nil }
+            _ = Self.take(bytes, &cursor, 0x3A)
+            guard let minutes = Self.digits(bytes, &cursor, 2), minutes < 60 else { return nil }
             offsetMinutes = minutes
         }
         guard cursor == count else { return nil }
@@ -118,6 +106,28 @@ public enum Timestamp {
             text += "." + digits
         }
         return text + "Z"
+    }
+
+    /// The `n`-digit number at `cursor`, moving past it; `nil` if there are not `n` digits.
+    @inline(__always)
+    private static func digits(_ bytes: UnsafeBufferPointer<UInt8>, _ cursor: inout Int, _ n: Int) -> Int? {
+        guard cursor + n <= bytes.count else { return nil }
+        var value = 0
+        for k in 0..<n {
+            let digit = bytes[cursor + k] &- 0x30
+            guard digit < 10 else { return nil }
+            value = value * 10 + Int(digit)
+        }
+        cursor += n
+        return value
+    }
+
+    /// Moves past `byte` if it is at `cursor`.
+    @inline(__always)
+    private static func take(_ bytes: UnsafeBufferPointer<UInt8>, _ cursor: inout Int, _ byte: UInt8) -> Bool {
+        guard cursor < bytes.count, bytes[cursor] == byte else { return false }
+        cursor += 1
+        return true
     }
 
     static func isLeap(_ year: Int) -> Bool {
