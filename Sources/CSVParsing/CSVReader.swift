@@ -272,6 +272,7 @@ public final class CSVReader {
 
     /// `scanRecord()` on a stream held outside the reader.
     private static func scanRecord(_ stream: inout CSVRecordStream, name: String, header: [String]) throws(CSVError) -> Int? {
+        // The column at a 1-based field position, named when the header is known and that wide.
         func column(number: Int) -> CSVColumn {
             CSVColumn(number: number, name: number <= header.count ? header[number - 1] : nil)
         }
@@ -289,11 +290,6 @@ public final class CSVReader {
         case .invalidUTF8(let line, let field):
             throw CSVError.invalidUTF8(file: name, line: line, column: column(number: field))
         }
-    }
-
-    /// The column at a 1-based field position, named when the header is known and that wide.
-    private func column(number: Int) -> CSVColumn {
-        CSVColumn(number: number, name: number <= headerNames.count ? headerNames[number - 1] : nil)
     }
 
     /// `text` without the ASCII whitespace (space, tab, LF, VT, FF, CR) around it.
