@@ -98,6 +98,11 @@ public struct CRMTrainer: Sendable {
     static func leakage(data: CRMDataSet, x: Matrix, labels: [Double], names: [String], aucThreshold: Double) -> LeakageReport {
         let closed = (0..<data.leadCount).filter { data.outcomes[$0].isClosed }
         let open = (0..<data.leadCount).filter { !data.outcomes[$0].isClosed }
+        /// A drift by fill rate alone, for columns whose values are not compared.
+        func fillRateOnly(_ name: String, _ isFilled: (Int) -> Bool) -> ColumnDrift {
+            func rate(_ rows: [Int]) -> Double { Double(rows.filter(isFilled).count) / Double(rows.count) }
+            return ColumnDrift(column: name, closedFillRate: rate(closed), openFillRate: rate(open), divergence: 0)
+        }
         var drifts: [ColumnDrift] = []
         if !open.isEmpty {
             for (name, values) in data.leadColumns {
@@ -107,11 +112,9 @@ public struct CRMTrainer: Sendable {
                 case .text(let v) where Set(v).count <= 101:
                     drifts.append(LeakageCheck.drift(column: name, closed: closed.map { v[$0] }, open: open.map { v[$0] }))
                 case .text(let v):
-                    func fill(_ rows: [Int]) -> Double { Double(rows.filter { v[$0] != nil }.count) / Double(rows.count) }
-                    drifts.append(ColumnDrift(column: name, closedFillRate: fill(closed), openFillRate: fill(open), divergence: 0))
+                    drifts.append(fillRateOnly(name) { v[$0] != nil })
                 case .timestamps(let v):
-                    func fill(_ rows: [Int]) -> Double { Double(rows.filter { !v[$0].isNaN }.count) / Double(rows.count) }
-                    drifts.append(ColumnDrift(column: name, closedFillRate: fill(closed), openFillRate: fill(open), divergence: 0))
+                    drifts.append(fillRateOnly(name) { !v[$0].isNaN })
                 }
             }
         }

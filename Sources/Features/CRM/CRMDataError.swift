@@ -24,6 +24,13 @@ public struct CRMDataError: Error, Equatable, Sendable, CustomStringConvertible 
         self.message = message
     }
 
+    /// A column the spec names that the file's header lacks.
+    static func missingColumn(file: String, column: String, entry: String, header: [String]) -> CRMDataError {
+        CRMDataError(file: file, column: column, entry: entry,
+                     message: "the spec names this column, which the file lacks. Its columns are: "
+                         + header.map { "`\($0)`" }.joined(separator: ", ") + ".")
+    }
+
     public var description: String {
         var place = file
         if let line { place += ", line \(line)" }

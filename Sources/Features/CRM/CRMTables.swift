@@ -65,9 +65,7 @@ struct LoadedTable: Sendable {
         for requirement in required where !seen.contains(requirement.column) {
             seen.insert(requirement.column)
             guard let index = reader.column(named: requirement.column) else {
-                throw CRMDataError(file: file, column: requirement.column, entry: requirement.entry,
-                                   message: "the spec names this column, which the file lacks. Its columns are: "
-                                       + header.map { "`\($0)`" }.joined(separator: ", ") + ".")
+                throw .missingColumn(file: file, column: requirement.column, entry: requirement.entry, header: header)
             }
             slots.append(Slot(index: index, column: requirement.column, role: requirement.role, entry: requirement.entry))
         }

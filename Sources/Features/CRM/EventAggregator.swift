@@ -319,9 +319,7 @@ struct EventAggregator {
         func column(_ name: String?, _ entry: String) throws(CRMDataError) -> Int? {
             guard let name else { return nil }
             guard let index = reader.column(named: name) else {
-                throw CRMDataError(file: file, column: name, entry: entry,
-                                   message: "the spec names this column, which the file lacks. Its columns are: "
-                                       + reader.header.map { "`\($0)`" }.joined(separator: ", ") + ".")
+                throw .missingColumn(file: file, column: name, entry: entry, header: reader.header)
             }
             return index
         }
