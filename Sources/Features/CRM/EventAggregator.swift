@@ -310,11 +310,6 @@ struct EventAggregator {
     /// Reads one part of the events file into a copy of `rows`.
     private func accumulate(_ reader: CSVReader, table: FeatureSpec.EventsTable, rows initialRows: [Double],
                             contactInfo: [UInt64], skipInvalidRows: Bool, reportEvents: (Int) -> Void) -> Part {
-        var rows = initialRows
-        var pairs = [Set<UInt64>](repeating: [], count: items.count)
-        var skipped = SkippedRows()
-        var eventCount = 0
-        var reported = 0
         let file = reader.name
         func column(_ name: String?, _ entry: String) throws(CRMDataError) -> Int? {
             guard let name else { return nil }
@@ -323,45 +318,123 @@ struct EventAggregator {
             }
             return index
         }
-        func part(_ error: CRMDataError?, _ csvError: CSVError? = nil) -> Part {
-            reportEvents(eventCount - reported)
-            return Part(rows: rows, pairs: pairs, skipped: skipped, eventCount: eventCount, linesRead: reader.linesRead,
-                        error: error, csvError: csvError)
-        }
-        let timeColumn: Int, typeColumn: Int, contactColumn: Int?, leadColumn: Int?, assetColumn: Int?
+        var state: PartState
         do throws(CRMDataError) {
-            timeColumn = try column(table.time, "tables.events.time")!
-            typeColumn = try column(table.type, "tables.events.type")!
-            contactColumn = try column(table.contact, "tables.events.contact")
-            leadColumn = try column(table.lead, "tables.events.lead")
-            assetColumn = try column(table.asset, "tables.events.asset")
+            state = PartState(
+                aggregator: self, table: table, file: file, rows: initialRows, contactInfo: contactInfo,
+                skipInvalidRows: skipInvalidRows,
+                timeColumn: try column(table.time, "tables.events.time")!,
+                typeColumn: try column(table.type, "tables.events.type")!,
+                contactColumn: try column(table.contact, "tables.events.contact"),
+                leadColumn: try column(table.lead, "tables.events.lead"),
+                assetColumn: try column(table.asset, "tables.events.asset"))
         } catch {
-            return part(error)
+            return Part(rows: initialRows, pairs: [], skipped: SkippedRows(), eventCount: 0, linesRead: reader.linesRead,
+                        error: error, csvError: nil)
         }
-        let contactsByCompany = data.spec.tables.contacts?.company != nil
-        let leadIDs = data.leads.ids
-        let contactIDs = data.contactIDs
-        let namedTypes = self.namedTypes
-        let namedAssets = self.namedAssets
-        let otherBit = Self.otherBit
+        var error: CRMDataError?
+        var csvError: CSVError?
+        do {
+            // The closure captures one variable, so each record costs one access to it.
+            try reader.forEachRecord { record in
+                try state.add(record)
+                if state.eventCount - state.reported >= 100_000 {
+                    reportEvents(state.eventCount - state.reported)
+                    state.reported = state.eventCount
+                }
+            }
+            try state.flush()
+        } catch let thrown as CRMDataError {
+            error = thrown
+        } catch let thrown as CSVError {
+            error = CRMDataError(file: file, message: LoadedTable.csvMessage(thrown))
+            csvError = thrown
+        } catch let thrown {
+            error = CRMDataError(file: file, message: "\(thrown)")
+        }
+        reportEvents(state.eventCount - state.reported)
+        return Part(rows: state.rows, pairs: state.pairs, skipped: state.skipped, eventCount: state.eventCount,
+                    linesRead: reader.linesRead, error: error, csvError: csvError)
+    }
 
-        // Events are parsed into a batch, and the batch's ids are looked up and its events added
-        // phase by phase: each phase's independent memory accesses then overlap (see
-        // `ByteStringTable.lookUp`), where one event at a time would wait for each cache miss.
+    /// One part's reading state: the accumulators and the batch of events waiting for their ids.
+    ///
+    /// Events are parsed into a batch, and the batch's ids are looked up and its events added
+    /// phase by phase: each phase's independent memory accesses then overlap (see
+    /// `ByteStringTable.lookUp`), where one event at a time would wait for each cache miss.
+    private struct PartState {
+        let aggregator: EventAggregator
+        let table: FeatureSpec.EventsTable
+        let file: String
+        var rows: [Double]
+        let contactInfo: [UInt64]
+        let skipInvalidRows: Bool
+        let timeColumn: Int, typeColumn: Int, contactColumn: Int?, leadColumn: Int?, assetColumn: Int?
+        var pairs: [Set<UInt64>]
+        var skipped = SkippedRows()
+        var eventCount = 0
+        var reported = 0
         var batch = EventBatch()
         var contactIndices: [Int32] = []
         var leadIndices: [Int32] = []
         var targets: [(lead: Int32, event: Int32)] = []
 
+        init(aggregator: EventAggregator, table: FeatureSpec.EventsTable, file: String, rows: [Double],
+             contactInfo: [UInt64], skipInvalidRows: Bool, timeColumn: Int, typeColumn: Int, contactColumn: Int?,
+             leadColumn: Int?, assetColumn: Int?) {
+            self.aggregator = aggregator
+            self.table = table
+            self.file = file
+            self.rows = rows
+            self.contactInfo = contactInfo
+            self.skipInvalidRows = skipInvalidRows
+            self.timeColumn = timeColumn
+            self.typeColumn = typeColumn
+            self.contactColumn = contactColumn
+            self.leadColumn = leadColumn
+            self.assetColumn = assetColumn
+            pairs = [Set<UInt64>](repeating: [], count: aggregator.items.count)
+        }
+
+        /// Parses one event row into the batch, flushing it when full.
+        mutating func add(_ record: CSVRecord) throws(CRMDataError) {
+            eventCount += 1
+            guard let time = record.withBytes(at: timeColumn, Timestamp.seconds(from:)) else {
+                try flush()  // earlier rows' problems come first
+                let shown = record.isMissing(timeColumn) ? "an empty value" : "`\(record[timeColumn])`"
+                try reject(record.line, table.time, "tables.events.time", "unreadable timestamp",
+                           "\(shown) is not an ISO 8601 timestamp. Write instants like 2025-03-04T14:05:00Z.")
+                return
+            }
+            let otherBit = EventAggregator.otherBit
+            let typeBit = record.withBytes(at: typeColumn) { aggregator.namedTypes.index(of: $0) } ?? otherBit
+            var assetBit = -1
+            if let assetColumn, !record.isMissing(assetColumn) {
+                assetBit = record.withBytes(at: assetColumn) { aggregator.namedAssets.index(of: $0) } ?? otherBit
+            }
+            batch.append(line: record.line, time: time, typeBit: typeBit, assetBit: assetBit)
+            if let contactColumn, !record.isMissing(contactColumn) {
+                record.withBytes(at: contactColumn) { batch.contacts.append($0) }
+            } else {
+                batch.contacts.appendMissing()
+            }
+            if let leadColumn, !record.isMissing(leadColumn) {
+                record.withBytes(at: leadColumn) { batch.leads.append($0) }
+            } else {
+                batch.leads.appendMissing()
+            }
+            if batch.count == EventBatch.capacity { try flush() }
+        }
+
         /// Looks up the batch's ids, reports unknown ones in file order, and adds its events.
-        func flush(_ items: UnsafeBufferPointer<Item>, _ decay: UnsafeBufferPointer<Double>,
-                   _ rows: UnsafeMutableBufferPointer<Double>) throws(CRMDataError)
-        {
+        mutating func flush() throws(CRMDataError) {
             defer { batch.removeAll() }
             guard batch.count > 0 else { return }
-            contactIDs.lookUp(batch.contacts, into: &contactIndices)
-            leadIDs.lookUp(batch.leads, into: &leadIndices)
+            let data = aggregator.data
+            data.contactIDs.lookUp(batch.contacts, into: &contactIndices)
+            data.leads.ids.lookUp(batch.leads, into: &leadIndices)
             targets.removeAll(keepingCapacity: true)
+            let contactsByCompany = data.spec.tables.contacts?.company != nil
             for i in 0..<batch.count {
                 let line = Int(batch.lines[i])
                 if batch.contacts.lengths[i] >= 0 && contactIndices[i] < 0 {
@@ -401,71 +474,37 @@ struct EventAggregator {
                                "the event names neither a contact nor a lead. Fill one in, or skip such rows with --skip-invalid-rows.")
                 }
             }
-            // Touch every target lead's row first, then add.
-            var sink = 0.0
-            for target in targets { sink += rows[Int(target.lead) * rowWidth] }
-            for target in targets {
-                let i = Int(target.event)
-                let event = Event(time: batch.times[i], typeBit: Int(batch.typeBits[i]), assetBit: Int(batch.assetBits[i]),
-                                  contact: Int(batch.contactIndices[i]), roleBit: Int(batch.roleBits[i]))
-                Self.add(event, lead: Int(target.lead), items: items, decay: decay, rows: rows, rowWidth: rowWidth, pairs: &pairs)
+            let rowWidth = aggregator.rowWidth
+            let targets = self.targets
+            let batch = self.batch
+            aggregator.items.withUnsafeBufferPointer { items in
+                aggregator.decay.withUnsafeBufferPointer { decay in
+                    rows.withUnsafeMutableBufferPointer { rows in
+                        // Touch every target lead's row first, then add.
+                        var sink = 0.0
+                        for target in targets { sink += rows[Int(target.lead) * rowWidth] }
+                        for target in targets {
+                            let i = Int(target.event)
+                            let event = Event(time: batch.times[i], typeBit: Int(batch.typeBits[i]),
+                                              assetBit: Int(batch.assetBits[i]), contact: Int(batch.contactIndices[i]),
+                                              roleBit: Int(batch.roleBits[i]))
+                            EventAggregator.add(event, lead: Int(target.lead), items: items, decay: decay, rows: rows,
+                                                rowWidth: rowWidth, pairs: &pairs)
+                        }
+                        if sink.isSignalingNaN { rows[0] = sink }  // keeps the touching loop; never true
+                    }
+                }
             }
-            if sink.isSignalingNaN { skipped.record("", line: 0) }  // keeps the touching loop; never true
         }
-        func reject(_ line: Int, _ column: String, _ entry: String, _ reason: String, _ message: String) throws(CRMDataError) {
+
+        mutating func reject(_ line: Int, _ column: String, _ entry: String, _ reason: String, _ message: String)
+            throws(CRMDataError)
+        {
             guard skipInvalidRows else {
                 throw CRMDataError(file: file, line: line, column: column, entry: entry, message: message)
             }
             skipped.record("\(file): \(reason)", line: line)
         }
-
-        do {
-            try items.withUnsafeBufferPointer { items in
-                try decay.withUnsafeBufferPointer { decay in
-                    try rows.withUnsafeMutableBufferPointer { rows in
-                        try reader.forEachRecord { record in
-                            eventCount += 1
-                            if eventCount - reported == 100_000 {
-                                reportEvents(eventCount - reported)
-                                reported = eventCount
-                            }
-                            guard let time = record.withBytes(at: timeColumn, Timestamp.seconds(from:)) else {
-                                try flush(items, decay, rows)  // earlier rows' problems come first
-                                let shown = record.isMissing(timeColumn) ? "an empty value" : "`\(record[timeColumn])`"
-                                try reject(record.line, table.time, "tables.events.time", "unreadable timestamp",
-                                           "\(shown) is not an ISO 8601 timestamp. Write instants like 2025-03-04T14:05:00Z.")
-                                return
-                            }
-                            let typeBit = record.withBytes(at: typeColumn) { namedTypes.index(of: $0) } ?? otherBit
-                            var assetBit = -1
-                            if let assetColumn, !record.isMissing(assetColumn) {
-                                assetBit = record.withBytes(at: assetColumn) { namedAssets.index(of: $0) } ?? otherBit
-                            }
-                            batch.append(line: record.line, time: time, typeBit: typeBit, assetBit: assetBit)
-                            if let contactColumn, !record.isMissing(contactColumn) {
-                                record.withBytes(at: contactColumn) { batch.contacts.append($0) }
-                            } else {
-                                batch.contacts.appendMissing()
-                            }
-                            if let leadColumn, !record.isMissing(leadColumn) {
-                                record.withBytes(at: leadColumn) { batch.leads.append($0) }
-                            } else {
-                                batch.leads.appendMissing()
-                            }
-                            if batch.count == EventBatch.capacity { try flush(items, decay, rows) }
-                        }
-                        try flush(items, decay, rows)
-                    }
-                }
-            }
-        } catch let error as CRMDataError {
-            return part(error)
-        } catch let error as CSVError {
-            return part(CRMDataError(file: file, message: LoadedTable.csvMessage(error)), error)
-        } catch {
-            return part(CRMDataError(file: file, message: "\(error)"))
-        }
-        return part(nil)
     }
 
     /// Parsed event rows waiting for their ids to be looked up.
