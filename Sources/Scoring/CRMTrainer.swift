@@ -84,7 +84,8 @@ public struct CRMTrainer: Sendable {
         var skipped = data.skipped
         skipped.merge(raw.skipped)
         let model = PropensityModel(input: .crm(pipeline), fit: fit, trainingMetrics: metrics, trainingData: fingerprint)
-        let leakage = Self.leakage(data: data, x: x, labels: labels, names: names, aucThreshold: leakageAUCThreshold)
+        let leakage = Self.leakage(data: data, closed: rows, x: x, labels: labels, names: names,
+                                   aucThreshold: leakageAUCThreshold)
         return Result(model: model, leadCount: data.leadCount, trainingRows: rows, eventCount: raw.eventCount,
                       skipped: skipped, leakage: leakage)
     }
@@ -95,8 +96,8 @@ public struct CRMTrainer: Sendable {
     /// Columns are compared by fill rate, and by distribution for numbers and for text with at
     /// most 100 distinct values; timestamps (which differ by age alone) and ids or free text
     /// (whose values rarely repeat) by fill rate only.
-    static func leakage(data: CRMDataSet, x: Matrix, labels: [Double], names: [String], aucThreshold: Double) -> LeakageReport {
-        let closed = (0..<data.leadCount).filter { data.outcomes[$0].isClosed }
+    static func leakage(data: CRMDataSet, closed: [Int], x: Matrix, labels: [Double], names: [String],
+                        aucThreshold: Double) -> LeakageReport {
         let open = (0..<data.leadCount).filter { !data.outcomes[$0].isClosed }
         /// A drift by fill rate alone, for columns whose values are not compared.
         func fillRateOnly(_ name: String, _ isFilled: (Int) -> Bool) -> ColumnDrift {
