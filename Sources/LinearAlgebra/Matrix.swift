@@ -67,6 +67,28 @@ public struct Matrix: Equatable, Sendable {
     /// The transpose.
     ///
     /// - Complexity: O(rows × columns).
+    /// The given columns, in the given order.
+    ///
+    /// - Complexity: O(`rows` × `columns.count`).
+    public func selecting(columns selected: [Int]) -> Matrix {
+        precondition(selected.allSatisfy { $0 >= 0 && $0 < columns }, "A selected column is outside 0..<\(columns).")
+        var result = [Double](repeating: 0, count: rows * selected.count)
+        for row in 0..<rows {
+            let source = row * columns, target = row * selected.count
+            for (k, column) in selected.enumerated() { result[target + k] = elements[source + column] }
+        }
+        return Matrix(rows: rows, columns: selected.count, elements: result)
+    }
+
+    /// The columns whose entries are not all equal (every column when there is at most one row).
+    public var varyingColumns: [Int] {
+        guard rows > 1 else { return Array(0..<columns) }
+        return (0..<columns).filter { column in
+            let first = elements[column]
+            return (1..<rows).contains { elements[$0 * columns + column] != first }
+        }
+    }
+
     public var transposed: Matrix {
         var t = Matrix(rows: columns, columns: rows)
         for i in 0..<rows {

@@ -9,8 +9,11 @@ struct Train: ParsableCommand {
         discussion: """
             With --spec, --data is a folder of CRM tables (leads, companies, contacts, events) and the \
             feature spec says how to read them: which outcomes are won and lost, the cut-off of each \
-            lead, and the features, each computed from data strictly before the cut-off. The model \
-            is fitted on the closed leads and keeps the spec, so scoring reads data the same way.
+            lead, and the features, each computed from data strictly before the cut-off. The closed \
+            leads most recently closed (--holdout, 20%) are held out, the model is fitted on the \
+            older ones, and the held-out leads validate it: AUC, log-loss, Brier score, \
+            calibration and lift by decile. The model keeps the spec, so scoring reads data the \
+            same way. Training is refused below --min-class-count won or lost leads.
 
             Without --spec, --data is one CSV table and --label names its outcome column. Every \
             column other than the label, the weight and those excluded is a feature: a column whose \
@@ -49,8 +52,20 @@ struct Train: ParsableCommand {
     @Option(help: ArgumentHelp("A column of non-negative sample weights.", valueName: "column"))
     var weight: String?
 
-    @Option(name: .customLong("l2"), help: ArgumentHelp("The L2 penalty strength λ ≥ 0 (λ = 1/C in scikit-learn).", valueName: "lambda"))
-    var l2: Double = 0
+    @Option(name: .customLong("l2"),
+            help: ArgumentHelp("The L2 penalty strength λ ≥ 0 (λ = 1/C in scikit-learn), or `auto` (with --spec) to pick it from 0.01 … 1000 by time-ordered cross-validation on the training part.",
+                               valueName: "lambda|auto"))
+    var l2Argument = "0"
+
+    /// `--l2`, read; `validate()` has checked it.
+    var l2: Penalty { Penalty(argument: l2Argument)! }
+
+    @Option(help: ArgumentHelp("With --spec, the share of closed leads, most recently closed, held out of the fit to validate on (0 fits on all).",
+                               valueName: "fraction"))
+    var holdout = 0.2
+
+    @Option(help: ArgumentHelp("With --spec, refuse to train with fewer won, or fewer lost, closed leads than this.", valueName: "n"))
+    var minClassCount = 40
 
     @Flag(name: .customLong("standardize"), inversion: .prefixedNo,
           help: "Penalize coefficients of columns scaled to unit standard deviation; --no-standardize penalizes raw coefficients.")
@@ -72,9 +87,13 @@ struct Train: ParsableCommand {
     @OptionGroup var performance: PerformanceOptions
 
     func validate() throws {
-        guard l2.isFinite && l2 >= 0 else {
-            throw ValidationError("--l2 must be a finite number ≥ 0, not \(l2).")
+        guard Penalty(argument: l2Argument) != nil else {
+            throw ValidationError("--l2 must be a finite number ≥ 0 or `auto`, not \(l2Argument).")
         }
+        guard holdout >= 0 && holdout < 1 else {
+            throw ValidationError("--holdout must be at least 0 and below 1, not \(holdout).")
+        }
+        guard minClassCount >= 1 else { throw ValidationError("--min-class-count must be at least 1.") }
         guard leakAUC >= 0.5 && leakAUC <= 1 else {
             throw ValidationError("--leak-auc must be between 0.5 and 1, not \(leakAUC).")
         }
@@ -89,6 +108,9 @@ struct Train: ParsableCommand {
                 throw ValidationError("Name the outcome column with --label, or give a feature spec with --spec to train on a CRM export.")
             }
             guard !skipInvalidRows else { throw ValidationError("--skip-invalid-rows works with --spec only.") }
+            guard l2 != .auto else {
+                throw ValidationError("--l2 auto needs --spec: it cross-validates in time order, which a flat table does not have.")
+            }
         }
     }
 
@@ -107,15 +129,16 @@ struct Train: ParsableCommand {
         let trainingData = try TrainingData(features: set.features, labels: set.labels, weights: set.weights,
                                             featureNames: set.encoding.featureNames)
         reporter.report("Read \(table.rowCount) rows; fitting \(set.features.columns) features")
-        let fit = try LogisticRegression(l2: l2, standardize: standardize).fit(trainingData, threads: performance.threadCount) { step in
+        let fit = try LogisticRegression(l2: l2.value ?? 0, standardize: standardize).fit(trainingData, threads: performance.threadCount) { step in
             reporter.report(String(format: "Newton iteration %d: objective %.10g, max |gradient| %.2e, step %g",
                                    step.iteration, step.value, step.maxAbsGradient, step.stepSize))
         }
         let metrics = ClassificationMetrics(probabilities: fit.probabilities(set.features), labels: set.labels, weights: set.weights)
         let model = PropensityModel(
             label: LabelDefinition(column: label, positive: positive), weightColumn: weight,
-            encoding: set.encoding, fit: fit, trainingMetrics: metrics,
-            trainingData: try DataFingerprint(file: url, rows: table.rowCount, positives: set.labels.reduce(0) { $0 + Int($1) }))
+            encoding: set.encoding, fit: fit, trainingMetrics: metrics, grades: GradeScale(fitting: fit.probabilities(set.features)),
+            trainingData: try DataFingerprint(file: url, rows: table.rowCount, positives: set.labels.reduce(0) { $0 + Int($1) }),
+            trainedAt: Self.trainingTime())
         try ModelFile.write(model, to: URL(fileURLWithPath: out))
         print(ModelSummary.text(model), terminator: "")
         print("Model written to \(out)")
@@ -123,15 +146,18 @@ struct Train: ParsableCommand {
 
     func trainOnCRM(specPath: String, reporter: ProgressReporter) throws {
         let spec = try FeatureSpec(contentsOf: URL(fileURLWithPath: specPath))
-        let trainer = CRMTrainer(regression: LogisticRegression(l2: l2, standardize: standardize),
-                                 threads: performance.threadCount, skipInvalidRows: skipInvalidRows,
-                                 leakageAUCThreshold: leakAUC)
+        let trainer = CRMTrainer(regression: LogisticRegression(l2: l2.value ?? 0, standardize: standardize),
+                                 penaltySearch: l2 == .auto ? PenaltySearch() : nil, holdoutFraction: holdout,
+                                 minimumClassCount: minClassCount, threads: performance.threadCount,
+                                 skipInvalidRows: skipInvalidRows, leakageAUCThreshold: leakAUC, trainedAt: Self.trainingTime())
         let result = try trainer.train(spec: spec, directory: URL(fileURLWithPath: data)) { stage in
             switch stage {
             case .readingTables:
                 reporter.report("Reading the leads, companies and contacts of \(data)")
             case .readingEvents(let count):
                 reporter.report("Read \(count) events")
+            case .searchingPenalty(let fold, let folds):
+                reporter.report("Choosing the L2 penalty: fold \(fold) of \(folds)")
             case .fitting(let features, let rows):
                 reporter.report("Fitting \(features) feature columns on \(rows) closed leads")
             case .newtonStep(let step):
@@ -141,12 +167,44 @@ struct Train: ParsableCommand {
         }
         try ModelFile.write(result.model, to: URL(fileURLWithPath: out))
         print(ModelSummary.text(result.model), terminator: "")
-        print("Trained on \(result.trainingRows.count) closed of \(result.leadCount) leads, with \(result.eventCount) events.")
+        print("Trained on \(result.trainingRows.count) of \(result.closedRows.count) closed leads (of \(result.leadCount) leads), "
+            + "with \(result.eventCount) events; \(result.validationRows.count) most recently closed held out for validation.")
         for line in result.skipped.lines { print("Skipped: \(line)") }
         if !result.leakage.warnings.isEmpty {
             print("Possible leaks, most suspicious first:")
             for warning in result.leakage.warnings { print("  - \(warning)") }
         }
         print("Model written to \(out)")
+    }
+
+    /// When the model is said to be trained: now, or `SOURCE_DATE_EPOCH` (seconds) when set, so
+    /// that a build can reproduce a model file byte for byte.
+    static func trainingTime() -> Date {
+        if let epoch = ProcessInfo.processInfo.environment["SOURCE_DATE_EPOCH"].flatMap(Double.init) {
+            return Date(timeIntervalSince1970: epoch)
+        }
+        return Date()
+    }
+}
+
+/// `--l2`: a fixed penalty or `auto`.
+enum Penalty: Equatable {
+    case fixed(Double)
+    case auto
+
+    init?(argument: String) {
+        if argument == "auto" {
+            self = .auto
+        } else if let value = Double(argument), value.isFinite, value >= 0 {
+            self = .fixed(value)
+        } else {
+            return nil
+        }
+    }
+
+    /// The fixed penalty, `nil` for `auto`.
+    var value: Double? {
+        if case .fixed(let value) = self { return value }
+        return nil
     }
 }

@@ -13,21 +13,37 @@ import Training
 /// try ModelFile.write(result.model, to: URL(filePath: "model.json"))
 /// ```
 public struct CRMTrainer: Sendable {
-    /// The regression settings.
+    /// The regression settings; with `penaltySearch`, its `l2` is replaced by the one chosen.
     public var regression: LogisticRegression
+    /// When set, the L2 penalty is chosen by time-ordered cross-validation (`--l2 auto`).
+    public var penaltySearch: PenaltySearch?
+    /// The share of closed leads, most recently closed first, held out of the fit to validate
+    /// the model on; default 0.2. With 0 the model is fitted on every closed lead and has no
+    /// validation report.
+    public var holdoutFraction: Double
+    /// Training is refused with fewer won, or fewer lost, closed leads than this; default 40.
+    public var minimumClassCount: Int
     /// Threads for the passes over the data.
     public var threads: Int
     /// Skip and count invalid rows instead of stopping at the first.
     public var skipInvalidRows: Bool
     /// A feature column whose AUC alone reaches this is reported as a likely leak.
     public var leakageAUCThreshold: Double
+    /// The training time the model records; `nil` for the time training ends.
+    public var trainedAt: Date?
 
-    public init(regression: LogisticRegression = LogisticRegression(), threads: Int = 1, skipInvalidRows: Bool = false,
-                leakageAUCThreshold: Double = 0.9) {
+    public init(regression: LogisticRegression = LogisticRegression(), penaltySearch: PenaltySearch? = nil,
+                holdoutFraction: Double = 0.2, minimumClassCount: Int = 40, threads: Int = 1,
+                skipInvalidRows: Bool = false, leakageAUCThreshold: Double = 0.9, trainedAt: Date? = nil) {
+        precondition(holdoutFraction >= 0 && holdoutFraction < 1, "The holdout fraction must be in [0, 1).")
         self.regression = regression
+        self.penaltySearch = penaltySearch
+        self.holdoutFraction = holdoutFraction
+        self.minimumClassCount = minimumClassCount
         self.threads = threads
         self.skipInvalidRows = skipInvalidRows
         self.leakageAUCThreshold = leakageAUCThreshold
+        self.trainedAt = trainedAt
     }
 
     /// What training saw besides the model.
@@ -36,8 +52,12 @@ public struct CRMTrainer: Sendable {
         public let model: PropensityModel
         /// The number of leads in the data, open and closed.
         public let leadCount: Int
-        /// The closed leads trained on.
+        /// The closed leads, oldest close first.
+        public let closedRows: [Int]
+        /// The closed leads the model was fitted on (the older part of `closedRows`).
         public let trainingRows: [Int]
+        /// The closed leads held out for validation (the most recently closed).
+        public let validationRows: [Int]
         /// The number of event rows read.
         public let eventCount: Int
         /// Rows skipped as invalid (only with `skipInvalidRows`).
@@ -50,14 +70,21 @@ public struct CRMTrainer: Sendable {
     public enum Stage: Sendable {
         case readingTables
         case readingEvents(count: Int)
+        case searchingPenalty(fold: Int, folds: Int)
         case fitting(features: Int, rows: Int)
         case newtonStep(NewtonStep)
     }
 
     /// Trains on the closed leads of `directory`.
     ///
-    /// - Throws: `FeatureSpecError`/`CRMDataError` for bad input, `TrainingError` when the fit
-    ///   cannot be made (for example a single class, or perfect separation without a penalty).
+    /// Every closed lead's features are extracted as of its cut-off. The closed leads are
+    /// ordered by close date (`closed_at`; else the cut-off; ties and leads without either in
+    /// file order), the most recent `holdoutFraction` is held out, the encodings and the model
+    /// are fitted on the rest, and the held-out leads give the validation report.
+    ///
+    /// - Throws: `FeatureSpecError`/`CRMDataError` for bad input, `CRMTrainingError` when there
+    ///   are too few won or lost leads, `TrainingError` when the fit cannot be made (for example
+    ///   perfect separation without a penalty).
     public func train(spec: FeatureSpec, directory: URL, progress: (@Sendable (Stage) -> Void)? = nil) throws -> Result {
         progress?(.readingTables)
         let data = try CRMDataSet(spec: spec, directory: directory, skipInvalidRows: skipInvalidRows)
@@ -65,29 +92,134 @@ public struct CRMTrainer: Sendable {
                                                    skipInvalidRows: skipInvalidRows, threads: threads) {
             progress?(.readingEvents(count: $0))
         }
-        let rows = (0..<data.leadCount).filter { data.outcomes[$0].isClosed }
-        guard !rows.isEmpty else {
-            throw CRMDataError(file: spec.tables.leads.file, column: spec.tables.leads.outcome, entry: "label",
-                               message: "no lead has a closed outcome (won: \(spec.label.won.joined(separator: ", ")); "
-                                   + "lost: \(spec.label.lost.joined(separator: ", "))). Check the label values in the spec.")
+        let closed = Self.closedLeadsByCloseDate(data)
+        let won = closed.filter { data.outcomes[$0] == .won }.count
+        if won < minimumClassCount || closed.count - won < minimumClassCount {
+            throw CRMTrainingError.tooFewExamples(won: won, lost: closed.count - won, minimum: minimumClassCount,
+                                                  file: spec.tables.leads.file,
+                                                  wonValues: spec.label.won, lostValues: spec.label.lost)
         }
+        let held = Int((holdoutFraction * Double(closed.count)).rounded())
+        let rows = Array(closed.dropLast(held))
+        let validationRows = Array(closed.suffix(held))
+        let label = { (lead: Int) in data.outcomes[lead] == .won ? 1.0 : 0.0 }
+        let labels = rows.map(label)
+
+        var regression = regression
+        var searchResult: PenaltySearchResult?
+        if let penaltySearch {
+            let result = try Self.search(penaltySearch, spec: spec, raw: raw, rows: rows, labels: labels, base: regression,
+                                         threads: threads) { progress?(.searchingPenalty(fold: $0, folds: penaltySearch.folds)) }
+            regression.l2 = result.chosen
+            searchResult = result
+        }
+
         let pipeline = try FeaturePipeline(spec: spec, fitting: raw, rows: rows)
         let x = pipeline.matrix(raw, rows: rows)
-        let labels = rows.map { data.outcomes[$0] == .won ? 1.0 : 0.0 }
         let names = pipeline.columnNames
         progress?(.fitting(features: names.count, rows: rows.count))
         let trainingData = try TrainingData(features: x, labels: labels, featureNames: names)
         let fit = try regression.fit(trainingData, threads: threads) { progress?(.newtonStep($0)) }
-        let metrics = ClassificationMetrics(probabilities: fit.probabilities(x), labels: labels)
-        let fingerprint = try DataFingerprint(file: directory.appending(path: spec.tables.leads.file), rows: rows.count,
+        let probabilities = fit.probabilities(x)
+        let metrics = ClassificationMetrics(probabilities: probabilities, labels: labels)
+
+        let closeTimes = data.closeTimes
+        func dateRange(_ leads: [Int]) -> (String?, String?) {
+            let times = leads.map { closeTimes[$0] }.filter { !$0.isNaN }
+            return (times.min().map(Timestamp.string(from:)), times.max().map(Timestamp.string(from:)))
+        }
+        var validation: ValidationReport?
+        if !validationRows.isEmpty {
+            let validationLabels = validationRows.map(label)
+            let p = fit.probabilities(pipeline.matrix(raw, rows: validationRows))
+            let (from, to) = dateRange(validationRows)
+            validation = ValidationReport(rows: validationRows.count, wins: Int(validationLabels.reduce(0, +)),
+                                          closedFrom: from, closedTo: to,
+                                          metrics: ClassificationMetrics(probabilities: p, labels: validationLabels))
+        }
+        var fingerprint = try DataFingerprint(file: directory.appending(path: spec.tables.leads.file), rows: rows.count,
                                               positives: Int(labels.reduce(0, +)))
+        (fingerprint.closedFrom, fingerprint.closedTo) = dateRange(rows)
         var skipped = data.skipped
         skipped.merge(raw.skipped)
-        let model = PropensityModel(input: .crm(pipeline), fit: fit, trainingMetrics: metrics, trainingData: fingerprint)
+        let model = PropensityModel(input: .crm(pipeline), fit: fit, trainingMetrics: metrics, validation: validation,
+                                    penaltySearch: searchResult, grades: GradeScale(fitting: probabilities),
+                                    trainingData: fingerprint, trainedAt: trainedAt ?? Date())
         let leakage = Self.leakage(data: data, closed: rows, x: x, labels: labels, names: names,
                                    aucThreshold: leakageAUCThreshold)
-        return Result(model: model, leadCount: data.leadCount, trainingRows: rows, eventCount: raw.eventCount,
-                      skipped: skipped, leakage: leakage)
+        return Result(model: model, leadCount: data.leadCount, closedRows: closed, trainingRows: rows,
+                      validationRows: validationRows, eventCount: raw.eventCount, skipped: skipped, leakage: leakage)
+    }
+
+    /// The closed leads, oldest close first: by `closed_at`, else by the training cut-off;
+    /// leads with neither come first, and ties keep file order.
+    static func closedLeadsByCloseDate(_ data: CRMDataSet) -> [Int] {
+        let closeTimes = data.closeTimes
+        let cutoffs = data.cutoffs(openLeadsAsOf: nil)
+        let closed = (0..<data.leadCount).filter { data.outcomes[$0].isClosed }
+        let keys = closed.map { lead -> Double in
+            let time = closeTimes[lead]
+            if !time.isNaN { return time }
+            return cutoffs[lead].isFinite ? cutoffs[lead] : -.infinity
+        }
+        let order = closed.indices.sorted { keys[$0] < keys[$1] || (keys[$0] == keys[$1] && $0 < $1) }
+        return order.map { closed[$0] }
+    }
+
+    /// Time-ordered cross-validation of the penalty on the training part (see `PenaltySearch`).
+    /// Each fold fits the encodings on its own leads, as training does on the whole part.
+    static func search(_ search: PenaltySearch, spec: FeatureSpec, raw: RawFeatures, rows: [Int], labels: [Double],
+                       base: LogisticRegression, threads: Int, onFold: (Int) -> Void) throws -> PenaltySearchResult {
+        let blocks = search.blocks(count: rows.count)
+        var losses = [Double](repeating: 0, count: search.candidates.count)
+        var foldsUsed = 0
+        var scored = 0
+        for fold in 1...search.folds {
+            onFold(fold)
+            let fitRows = Array(rows[0..<blocks[fold].lowerBound])
+            let fitLabels = Array(labels[0..<blocks[fold].lowerBound])
+            let testRows = Array(rows[blocks[fold]])
+            let testLabels = Array(labels[blocks[fold]])
+            let wins = fitLabels.reduce(0, +)
+            guard !testRows.isEmpty, wins > 0, wins < Double(fitLabels.count),
+                  let pipeline = try? FeaturePipeline(spec: spec, fitting: raw, rows: fitRows)
+            else { continue }
+            // On an early fold's few leads some columns (rare levels, their interactions) can be
+            // constant. With a penalty such a column's best coefficient is 0 (the intercept
+            // absorbs any constant), so the fold is fitted without it.
+            let x = pipeline.matrix(raw, rows: fitRows)
+            let kept = x.varyingColumns
+            guard let data = try? TrainingData(features: x.selecting(columns: kept), labels: fitLabels,
+                                               featureNames: kept.map { pipeline.columnNames[$0] })
+            else { continue }
+            let test = pipeline.matrix(raw, rows: testRows).selecting(columns: kept)
+            var foldLosses: [Double] = []
+            for l2 in search.candidates {
+                var regression = base
+                regression.l2 = l2
+                guard let fit = try? regression.fit(data, threads: threads) else {
+                    foldLosses.append(.infinity)
+                    continue
+                }
+                let eta = fit.linearPredictor(test)
+                foldLosses.append(zip(eta, testLabels).reduce(0) { $0 + LogisticLoss.loss(eta: $1.0, label: $1.1) })
+            }
+            // A fold where no candidate could be fitted says nothing about the penalty.
+            guard foldLosses.contains(where: \.isFinite) else { continue }
+            for k in losses.indices { losses[k] += foldLosses[k] }
+            foldsUsed += 1
+            scored += testRows.count
+        }
+        guard foldsUsed > 0 else {
+            throw CRMTrainingError.penaltySearchFailed(folds: search.folds, rows: rows.count)
+        }
+        let candidates = zip(search.candidates, losses).map { PenaltySearchResult.Candidate(l2: $0, logLoss: $1 / Double(scored)) }
+        let best = candidates.indices.min { a, b in
+            let (x, y) = (candidates[a], candidates[b])
+            return x.logLoss < y.logLoss || (x.logLoss == y.logLoss && x.l2 > y.l2)
+        }!
+        return PenaltySearchResult(foldsUsed: foldsUsed, scoredRows: scored, candidates: candidates,
+                                   chosen: candidates[best].l2)
     }
 
     /// Compares every leads column between closed and open leads, and every feature column's

@@ -4,8 +4,61 @@ import Training
 /// The fit summary people read: the model's statistics and the coefficient table, laid out
 /// as statsmodels' `LogitResults.summary()` does, plus odds ratios.
 public enum ModelSummary {
+    /// The model's card: what it was trained on and when, its cut-off rule, how it did on the
+    /// held-out leads, how the penalty was chosen, and its grade cut points.
+    public static func card(_ model: PropensityModel) -> String {
+        var lines = ["Model card", String(repeating: "=", count: 100)]
+        func line(_ label: String, _ value: String) { lines.append(pad(label, 22) + value) }
+        let data = model.trainingData
+        line("Trained:", "\(model.trainedAt) with Propensity \(model.packageVersion) (model format \(model.formatVersion))")
+        var range = ""
+        if let from = data.closedFrom, let to = data.closedTo { range = ", closed \(day(from)) to \(day(to))" }
+        line("Trained on:", "\(data.rows) rows of \(data.file)\(range); \(data.positives) won")
+        line("Data fingerprint:", "\(data.bytes) bytes, FNV-1a 64 \(data.fnv1a64)")
+        if case .crm(let pipeline) = model.input {
+            let spec = pipeline.spec
+            if let rule = spec.cutoff {
+                let clamp = spec.tables.leads.closedAt.map { ", or `\($0)` when earlier" } ?? ""
+                line("Cut-off:", "`\(rule.after)` + \(String(format: "%g", rule.days)) days\(clamp); open leads as of scoring")
+            } else {
+                line("Cut-off:", "none: every column is known before the outcome")
+            }
+            line("Features:", "\(spec.features.count) from the spec, \(model.fit.coefficients.count) model columns")
+        }
+        if let validation = model.validation {
+            var range = ""
+            if let from = validation.closedFrom, let to = validation.closedTo { range = ", closed \(day(from)) to \(day(to))" }
+            line("Validation:", "\(validation.rows) most recently closed leads held out\(range); \(validation.wins) won")
+            if let m = validation.metrics {
+                line("", String(format: "AUC %.4f, log-loss %.4f, Brier %.4f", m.auc, m.logLoss, m.brier))
+            } else {
+                line("", "no AUC: the held-out leads are all \(validation.wins == 0 ? "lost" : "won")")
+            }
+        } else {
+            line("Validation:", "none (trained with nothing held out)")
+        }
+        if let search = model.penaltySearch {
+            let best = search.candidates.first { $0.l2 == search.chosen }
+            line("Penalty:", String(format: "λ = %g, chosen by time-ordered cross-validation", search.chosen))
+            line("", String(format: "(%d folds, %d leads scored; log-loss %.4f)", search.foldsUsed, search.scoredRows,
+                            best?.logLoss ?? .nan))
+        }
+        let g = model.grades
+        line("Grades:", "A ≥ \(g.a), B ≥ \(g.b), C ≥ \(g.c), D below; score = round(100 × probability)")
+        line("", "(cut at the training leads' 90th, 70th and 40th percentiles of score)")
+        return lines.joined(separator: "\n") + "\n"
+    }
+
+    /// The date part of an ISO 8601 instant.
+    private static func day(_ instant: String) -> String { String(instant.prefix(10)) }
+
     /// The summary as text: lines of 100 characters when feature names have at most 23.
     public static func text(_ model: PropensityModel) -> String {
+        card(model) + "\n" + statistics(model)
+    }
+
+    /// The fit's statistics and coefficient table, laid out as statsmodels does.
+    public static func statistics(_ model: PropensityModel) -> String {
         let fit = model.fit
         let outcome = model.input.outcomeDescription
         let penalty = fit.settings.l2 == 0
@@ -99,6 +152,12 @@ public struct ModelReport: Codable, Equatable, Sendable {
     public let l2: Double
     public let standardize: Bool
     public let trainingMetrics: ClassificationMetrics?
+    /// The model card's facts: when, on what, validated how, graded how.
+    public let trainedAt: String
+    public let trainingData: DataFingerprint
+    public let validation: ValidationReport?
+    public let penaltySearch: PenaltySearchResult?
+    public let grades: GradeScale
 
     /// The report of a model.
     public init(_ model: PropensityModel) {
@@ -127,6 +186,11 @@ public struct ModelReport: Codable, Equatable, Sendable {
         l2 = fit.settings.l2
         standardize = fit.settings.standardize
         trainingMetrics = model.trainingMetrics
+        trainedAt = model.trainedAt
+        trainingData = model.trainingData
+        validation = model.validation
+        penaltySearch = model.penaltySearch
+        grades = model.grades
     }
 
     /// The report as pretty-printed JSON with sorted keys.

@@ -9,7 +9,7 @@ import Training
 /// with the coefficients, so scoring cannot drift from training.
 public struct PropensityModel: Codable, Equatable, Sendable {
     /// The model file format this version of Propensity writes and reads.
-    public static let currentFormatVersion = 1
+    public static let currentFormatVersion = 2
     /// The value of `format`, which identifies a Propensity model file.
     public static let formatName = "propensity-model"
 
@@ -19,32 +19,52 @@ public struct PropensityModel: Codable, Equatable, Sendable {
     public let formatVersion: Int
     /// The version of Propensity that trained the model.
     public let packageVersion: String
+    /// When the model was trained (ISO 8601, UTC).
+    public let trainedAt: String
     /// What the model reads and how it becomes features: a flat table or a CRM export.
     public let input: ModelInput
     /// The fitted coefficients, covariance and statistics.
     public let fit: LogisticRegressionFit
     /// AUC, log-loss and Brier score on the training rows.
     public let trainingMetrics: ClassificationMetrics?
+    /// How the model did on the most recently closed leads, held out of the fit; `nil` when
+    /// nothing was held out.
+    public let validation: ValidationReport?
+    /// How `--l2 auto` chose the penalty, when it did.
+    public let penaltySearch: PenaltySearchResult?
+    /// The cut points of the A–D grades.
+    public let grades: GradeScale
     /// What the model was trained on.
     public let trainingData: DataFingerprint
 
     /// Assembles a model.
+    ///
+    /// - Parameters:
+    ///   - grades: The grade cut points; by default fitted on the probabilities of the rows the
+    ///     model was trained on, which needs `trainingProbabilities`.
+    ///   - trainedAt: When; default now.
     public init(input: ModelInput, fit: LogisticRegressionFit, trainingMetrics: ClassificationMetrics?,
-                trainingData: DataFingerprint) {
+                validation: ValidationReport? = nil, penaltySearch: PenaltySearchResult? = nil, grades: GradeScale,
+                trainingData: DataFingerprint, trainedAt: Date = Date()) {
         self.format = Self.formatName
         self.formatVersion = Self.currentFormatVersion
         self.packageVersion = PropensityVersion.current
+        self.trainedAt = Timestamp.string(from: trainedAt.timeIntervalSince1970.rounded(.down))
         self.input = input
         self.fit = fit
         self.trainingMetrics = trainingMetrics
+        self.validation = validation
+        self.penaltySearch = penaltySearch
+        self.grades = grades
         self.trainingData = trainingData
     }
 
     /// Assembles a model of a flat table.
     public init(label: LabelDefinition, weightColumn: String?, encoding: FlatTableEncoding, fit: LogisticRegressionFit,
-                trainingMetrics: ClassificationMetrics?, trainingData: DataFingerprint) {
+                trainingMetrics: ClassificationMetrics?, grades: GradeScale, trainingData: DataFingerprint,
+                trainedAt: Date = Date()) {
         self.init(input: .flatTable(label: label, weightColumn: weightColumn, encoding: encoding), fit: fit,
-                  trainingMetrics: trainingMetrics, trainingData: trainingData)
+                  trainingMetrics: trainingMetrics, grades: grades, trainingData: trainingData, trainedAt: trainedAt)
     }
 }
 
@@ -91,7 +111,7 @@ public struct LabelDefinition: Codable, Equatable, Sendable {
 public struct DataFingerprint: Codable, Equatable, Sendable {
     /// The file's name.
     public let file: String
-    /// The number of data rows.
+    /// The number of rows trained on.
     public let rows: Int
     /// The number of rows labelled a win.
     public let positives: Int
@@ -99,6 +119,9 @@ public struct DataFingerprint: Codable, Equatable, Sendable {
     public let bytes: Int
     /// The 64-bit FNV-1a hash of the file's bytes, as 16 hexadecimal digits.
     public let fnv1a64: String
+    /// The earliest and latest close date of the rows trained on (ISO 8601), when known.
+    public var closedFrom: String?
+    public var closedTo: String?
 
     /// Fingerprints a file.
     ///

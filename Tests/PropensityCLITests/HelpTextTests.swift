@@ -35,8 +35,10 @@ struct HelpTextTests {
 
             With --spec, --data is a folder of CRM tables (leads, companies, contacts, events) and the feature
             spec says how to read them: which outcomes are won and lost, the cut-off of each lead, and the
-            features, each computed from data strictly before the cut-off. The model is fitted on the closed
-            leads and keeps the spec, so scoring reads data the same way.
+            features, each computed from data strictly before the cut-off. The closed leads most recently
+            closed (--holdout, 20%) are held out, the model is fitted on the older ones, and the held-out leads
+            validate it: AUC, log-loss, Brier score, calibration and lift by decile. The model keeps the spec,
+            so scoring reads data the same way. Training is refused below --min-class-count won or lost leads.
 
             Without --spec, --data is one CSV table and --label names its outcome column. Every column other
             than the label, the weight and those excluded is a feature: a column whose values are mostly
@@ -60,7 +62,13 @@ struct HelpTextTests {
                                       with --positive.
               --positive <value>      The label value that marks a win; every other value is a loss.
               --weight <column>       A column of non-negative sample weights.
-              --l2 <lambda>           The L2 penalty strength λ ≥ 0 (λ = 1/C in scikit-learn). (default: 0.0)
+              --l2 <lambda|auto>      The L2 penalty strength λ ≥ 0 (λ = 1/C in scikit-learn), or `auto` (with
+                                      --spec) to pick it from 0.01 … 1000 by time-ordered cross-validation on
+                                      the training part. (default: 0)
+              --holdout <fraction>    With --spec, the share of closed leads, most recently closed, held out of
+                                      the fit to validate on (0 fits on all). (default: 0.2)
+              --min-class-count <n>   With --spec, refuse to train with fewer won, or fewer lost, closed leads
+                                      than this. (default: 40)
               --standardize/--no-standardize
                                       Penalize coefficients of columns scaled to unit standard deviation;
                                       --no-standardize penalizes raw coefficients. (default: --standardize)

@@ -14,8 +14,12 @@ struct SpecTrainCommandTests {
         let train = try runPropensity(["train", "--spec", Self.crm.appending(path: "spec.yaml").path,
                                        "--data", Self.crm.path, "--l2", "1", "--out", model])
         #expect(train.status == 0, "\(train.standardError)")
-        #expect(train.standardOutput.hasPrefix("Logistic regression of outcome ∈ {won}\n"))
-        #expect(train.standardOutput.contains("Trained on 3341 closed of 4000 leads, with 135829 events.\n"))
+        #expect(train.standardOutput.hasPrefix("Model card\n"))
+        #expect(train.standardOutput.contains("\nLogistic regression of outcome ∈ {won}\n"))
+        #expect(train.standardOutput.contains(
+            "Trained on 2673 of 3341 closed leads (of 4000 leads), with 135829 events; 668 most recently closed held out for validation.\n"))
+        #expect(train.standardOutput.contains(
+            "\nValidation:           668 most recently closed leads held out, closed 2025-03-25 to 2025-06-30; 223 won\n"))
         #expect(train.standardOutput.contains("Possible leaks, most suspicious first:\n  - Column `forecast_category` is filled for 100% of closed leads but 0% of open leads."))
 
         let report = try inspectReport(model)
@@ -23,7 +27,7 @@ struct SpecTrainCommandTests {
         #expect(report.featureNames == bundled.featureNames)
         #expect(report.featureNames.prefix(5) == ["buying_team_14d", "finance_read_justification", "speed_to_lead",
                                                   "speed_to_lead:missing", "engagement"])
-        #expect(report.observations == 3341)
+        #expect(report.observations == 2673)
         #expect(report.converged)
         for name in report.featureNames {
             #expect(abs(report.coefficients[name]! - bundled.coefficients[name]!) <= 1e-9 * max(1, abs(bundled.coefficients[name]!)))
@@ -31,6 +35,36 @@ struct SpecTrainCommandTests {
         let inspect = try runPropensity(["inspect", model])
         #expect(inspect.status == 0)
         #expect(inspect.standardOutput.contains("\nbuying_team_14d "))
+    }
+
+    @Test("--l2 auto picks the penalty by time-ordered cross-validation; below the class floor nothing is written")
+    func autoPenaltyAndFloor() throws {
+        let directory = try makeTemporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let spec = Self.crm.appending(path: "spec.yaml").path
+        let model = directory.appending(path: "auto.json").path
+        let auto = try runPropensity(["train", "--spec", spec, "--data", Self.crm.path, "--l2", "auto", "--out", model])
+        #expect(auto.status == 0, "\(auto.standardError)")
+        #expect(auto.standardOutput.contains("\nPenalty:              λ = "))
+        #expect(auto.standardOutput.contains(", chosen by time-ordered cross-validation\n"
+            + "                      (5 folds, 2228 leads scored; log-loss "))
+        let object = try #require(JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: model))) as? [String: Any])
+        let search = try #require(object["penaltySearch"] as? [String: Any])
+        let chosen = try #require(search["chosen"] as? Double)
+        #expect(((search["candidates"] as? [[String: Any]]) ?? []).compactMap { $0["l2"] as? Double }.contains(chosen))
+        #expect(try inspectReport(model).l2 == chosen)
+
+        let refused = directory.appending(path: "refused.json").path
+        let floor = try runPropensity(["train", "--spec", spec, "--data", Self.crm.path, "--l2", "1",
+                                       "--min-class-count", "1100", "--out", refused])
+        #expect(floor.status != 0)
+        #expect(floor.standardError == "Error: leads.csv has 1036 won and 2305 lost closed leads; training needs at least "
+            + "1100 of each (won: won; lost: lost). Add more history, check the label values in the spec, or lower the "
+            + "floor with --min-class-count.\n")
+        #expect(!FileManager.default.fileExists(atPath: refused))
+
+        let flat = try runPropensity(["train", "--data", "x.csv", "--label", "y", "--l2", "auto", "--out", refused])
+        #expect(flat.standardError.hasPrefix("Error: --l2 auto needs --spec: it cross-validates in time order"))
     }
 
     @Test("spec and data errors exit non-zero with the place and write no model")
@@ -82,9 +116,9 @@ struct SpecTrainCommandTests {
         let specModel = directory.appending(path: "spec.json").path
         let flatModel = directory.appending(path: "flat.json").path
         let viaSpec = try runPropensity(["train", "--spec", directory.appending(path: "spec.yaml").path, "--data", flat.path,
-                                         "--l2", "1", "--out", specModel])
+                                         "--l2", "1", "--holdout", "0", "--out", specModel])
         #expect(viaSpec.status == 0, "\(viaSpec.standardError)")
-        #expect(viaSpec.standardOutput.contains("Trained on 5000 closed of 5000 leads, with 0 events.\n"))
+        #expect(viaSpec.standardOutput.contains("Trained on 5000 of 5000 closed leads (of 5000 leads), with 0 events; 0 most recently closed held out for validation.\n"))
         let direct = try runPropensity(["train", "--data", flat.appending(path: "sqls.csv").path, "--label", "outcome",
                                         "--positive", "won", "--l2", "1", "--out", flatModel])
         #expect(direct.status == 0, "\(direct.standardError)")

@@ -148,7 +148,7 @@ struct TrainCommandTests {
     func invalidOptions() throws {
         let result = try runPropensity(["train", "--data", "x.csv", "--label", "y", "--l2=-1", "--out", "m.json"])
         #expect(result.status != 0)
-        #expect(result.standardError.hasPrefix("Error: --l2 must be a finite number ≥ 0, not -1.0.\n"))
+        #expect(result.standardError.hasPrefix("Error: --l2 must be a finite number ≥ 0 or `auto`, not -1.\n"))
     }
 
     @Test("inspect explains files that are not models")

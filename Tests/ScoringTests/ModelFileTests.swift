@@ -86,7 +86,7 @@ struct ModelFileTests {
             maxAbsGradient: 5e-324, newtonDecrement: -0.0)
         let model = PropensityModel(
             label: LabelDefinition(column: "won", positive: "yes"), weightColumn: "w", encoding: encoding, fit: fit,
-            trainingMetrics: nil,
+            trainingMetrics: nil, grades: GradeScale(a: 70, b: 40, c: 0),
             trainingData: try DataFingerprint(file: writeFile("a,b,won,w\n"), rows: 3, positives: 1))
         let url = try makeTemporaryDirectory().appendingPathComponent("model.json")
         try ModelFile.write(model, to: url)
@@ -108,10 +108,11 @@ struct ModelFileTests {
         #expect(data.last == 0x0A)
         let object = try #require(JSONSerialization.jsonObject(with: data) as? [String: Any])
         #expect(object.keys.sorted() == [
-            "fit", "format", "formatVersion", "input", "packageVersion", "trainingData", "trainingMetrics",
+            "fit", "format", "formatVersion", "grades", "input", "packageVersion", "trainedAt", "trainingData",
+            "trainingMetrics",
         ])
         #expect(object["format"] as? String == "propensity-model")
-        #expect(object["formatVersion"] as? Int == 1)
+        #expect(object["formatVersion"] as? Int == 2)
         #expect(object["packageVersion"] as? String == "0.1.0")
         #expect(keysAreSorted(String(decoding: data, as: UTF8.self)))
         #expect(!keysAreSorted(#"{"b": 1, "a": {"c": [1, 2]}}"#), "The checker itself must see unsorted keys.")
@@ -139,12 +140,12 @@ struct ModelFileTests {
     }
 
     @Test func anotherFormatVersionIsUnsupported() throws {
-        let url = try editedModelFile(try spectorModel()) { $0["formatVersion"] = 2 }
+        let url = try editedModelFile(try spectorModel()) { $0["formatVersion"] = 1 }
         let error = readingError(url)
-        #expect(error == .unsupportedVersion(path: url.path, found: 2, supported: 1))
+        #expect(error == .unsupportedVersion(path: url.path, found: 1, supported: 2))
         #expect(
             error?.description
-                == "\(url.path) is a model of format version 2; this Propensity (0.1.0) reads version 1. "
+                == "\(url.path) is a model of format version 1; this Propensity (0.1.0) reads version 2. "
                 + "Retrain the model with this version.")
     }
 

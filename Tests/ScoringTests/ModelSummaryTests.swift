@@ -56,7 +56,8 @@ struct ModelSummaryTests {
         // `Tests/Fixtures/spector_logit.json`, formatted in Python: names padded to 23, then
         // 11-wide cells; coef, std err, bounds and odds ratio `%.4f`, z and P>|z| `%.3f`; no
         // trailing blanks (the intercept has no odds ratio).
-        #expect(lines.first == "Logistic regression of GRADE")
+        #expect(lines.first == "Model card")
+        #expect(lines.contains("Logistic regression of GRADE"))
         #expect(lines.contains(
             "                              coef    std err          z      P>|z|     [0.025     0.975] odds ratio"))
         #expect(lines.contains(

@@ -16,6 +16,7 @@ func spectorModel(l2: Double = 0) throws -> PropensityModel {
     return PropensityModel(
         label: LabelDefinition(column: "GRADE", positive: nil), weightColumn: nil, encoding: set.encoding, fit: fit,
         trainingMetrics: ClassificationMetrics(probabilities: fit.probabilities(set.features), labels: set.labels),
+        grades: GradeScale(fitting: fit.probabilities(set.features)),
         trainingData: try DataFingerprint(file: spectorData, rows: set.labels.count, positives: 11))
 }
 

@@ -58,6 +58,7 @@ public struct InspectReport: Decodable, Sendable {
     public let bic: Double
     public let converged: Bool
     public let iterations: Int
+    public let l2: Double
 }
 
 /// Runs `propensity inspect MODEL --json` and decodes what it prints.

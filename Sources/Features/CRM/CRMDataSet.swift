@@ -222,6 +222,16 @@ public struct CRMDataSet: Sendable {
         return result
     }
 
+    /// A timestamp column of the leads table that the spec reads (the cut-off anchor,
+    /// `closed_at`, window anchors, `days_between` ends), in seconds; NaN where missing.
+    /// `nil` for a column the spec does not read as a timestamp.
+    public func leadTimestamps(_ column: String) -> [Double]? { leads.timestamps[column] }
+
+    /// Per lead, when it closed (`tables.leads.closed_at`); NaN when unknown.
+    public var closeTimes: [Double] {
+        spec.tables.leads.closedAt.flatMap { leads.timestamps[$0] } ?? [Double](repeating: .nan, count: leadCount)
+    }
+
     /// A leads column as read: numbers, timestamps (seconds) or text; NaN and `nil` are missing.
     public enum ColumnValues: Sendable {
         case numbers([Double])

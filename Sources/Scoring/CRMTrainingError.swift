@@ -1,0 +1,19 @@
+/// Why training on a CRM export was refused before fitting.
+public enum CRMTrainingError: Error, Equatable, CustomStringConvertible, Sendable {
+    /// Fewer won or lost closed leads than the floor.
+    case tooFewExamples(won: Int, lost: Int, minimum: Int, file: String, wonValues: [String], lostValues: [String])
+    /// `--l2 auto` found no fold it could fit and score.
+    case penaltySearchFailed(folds: Int, rows: Int)
+
+    public var description: String {
+        switch self {
+        case .tooFewExamples(let won, let lost, let minimum, let file, let wonValues, let lostValues):
+            return "\(file) has \(won) won and \(lost) lost closed leads; training needs at least \(minimum) of each "
+                + "(won: \(wonValues.joined(separator: ", ")); lost: \(lostValues.joined(separator: ", "))). "
+                + "Add more history, check the label values in the spec, or lower the floor with --min-class-count."
+        case .penaltySearchFailed(let folds, let rows):
+            return "--l2 auto could not fit and score any of its \(folds) time-ordered folds of \(rows) training leads "
+                + "(each fold needs won and lost leads to fit on). Give a fixed penalty with --l2 λ, or add history."
+        }
+    }
+}
