@@ -2,11 +2,19 @@
 ///
 /// For a quoted field the range excludes the enclosing quotes, and `hasEscapedQuotes` says
 /// whether it still holds `""` pairs that stand for one `"` each.
+@usableFromInline
 struct CSVFieldSpan: Sendable {
-    var start: Int
-    var end: Int
-    var isQuoted: Bool
-    var hasEscapedQuotes: Bool
+    @usableFromInline var start: Int
+    @usableFromInline var end: Int
+    @usableFromInline var isQuoted: Bool
+    @usableFromInline var hasEscapedQuotes: Bool
+
+    init(start: Int, end: Int, isQuoted: Bool, hasEscapedQuotes: Bool) {
+        self.start = start
+        self.end = end
+        self.isQuoted = isQuoted
+        self.hasEscapedQuotes = hasEscapedQuotes
+    }
 }
 
 /// The RFC 4180 state machine that finds one record's fields in a buffer, without copying them.

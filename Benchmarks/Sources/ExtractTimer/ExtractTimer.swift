@@ -27,6 +27,9 @@ struct ExtractTimer: ParsableCommand {
     @Option(help: "Timed runs; medians are reported.")
     var repeats: Int = 3
 
+    @Option(help: "Cut-off sets extracted in the one events pass: set k is every lead's training cut-off minus 7·k days.")
+    var cutoffSets: Int = 1
+
     func run() throws {
         let spec = try FeatureSpec(contentsOf: URL(fileURLWithPath: spec))
         let directory = URL(fileURLWithPath: data)
@@ -37,7 +40,9 @@ struct ExtractTimer: ParsableCommand {
             let set = try CRMDataSet(spec: spec, directory: directory)
             tables.append(Date().timeIntervalSince(start))
             start = Date()
-            let raw = try FeatureExtractor.rawFeatures(set, cutoffs: set.cutoffs(openLeadsAsOf: nil), threads: threads)
+            let cutoffs = set.cutoffs(openLeadsAsOf: nil)
+            let sets = (0..<max(1, cutoffSets)).map { k in cutoffs.map { $0 - Double(7 * k) * Timestamp.secondsPerDay } }
+            let raw = try FeatureExtractor.rawFeatures(set, cutoffSets: sets, threads: threads)[0]
             events.append(Date().timeIntervalSince(start))
             start = Date()
             let training = (0..<set.leadCount).filter { set.outcomes[$0].isClosed }
@@ -50,7 +55,7 @@ struct ExtractTimer: ParsableCommand {
         let eventSeconds = median(events)
         let total = zip(zip(tables, events), matrix).map { $0.0 + $0.1 + $1 }
         let result: [String: Any] = [
-            "threads": threads, "leads": leadCount, "events": eventCount, "rows": rows, "columns": columns,
+            "threads": threads, "cutoffSets": max(1, cutoffSets), "leads": leadCount, "events": eventCount, "rows": rows, "columns": columns,
             "tablesSeconds": median(tables), "eventsSeconds": eventSeconds, "matrixSeconds": median(matrix),
             "totalSeconds": median(total),
             "eventsPerSecond": Double(eventCount) / eventSeconds,

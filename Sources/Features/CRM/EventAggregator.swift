@@ -3,13 +3,19 @@ import Dispatch
 import Foundation
 import Synchronization
 
-/// The engagement features of every lead, computed in one streaming pass over the events table.
+/// The engagement features of every lead, computed in one streaming pass over the events table,
+/// as of one or more sets of cut-offs at once.
 ///
-/// Memory is per lead and feature (a few `Double`s each) plus, for distinct-contact counts, one
-/// entry per engaged lead–contact pair: it does not grow with the number of events.
+/// Each cut-off set gets its own copy of every lead, a *virtual lead*: lead `L` of set `s` is
+/// row `L + s·leadCount`, with that set's cut-off, anchors and accumulators. An event of lead
+/// `L` is added to each of its virtual leads whose cut-off is not NaN, so several sets cost one
+/// read of the file (the expensive part) and a little more arithmetic.
 ///
-/// The pass is built for tens of millions of rows: each lead's cut-off, window anchors and
-/// accumulators sit together in one row of a flat array (one cache miss per event), and the
+/// Memory is per set, lead and feature (a few `Double`s each) plus, for distinct-contact counts,
+/// one entry per engaged virtual lead–contact pair: it does not grow with the number of events.
+///
+/// The pass is built for tens of millions of rows: each virtual lead's cut-off, window anchors
+/// and accumulators sit together in one row of a flat array (one cache miss per event), and the
 /// compiled features are plain values matched with bit masks, so the inner loop does no
 /// reference counting.
 struct EventAggregator {
@@ -46,7 +52,7 @@ struct EventAggregator {
     let data: CRMDataSet
     let leadCount: Int
     var items: [Item] = []
-    /// Per lead: [cut-off, anchors…, accumulators…].
+    /// Per virtual lead: [cut-off, anchors…, accumulators…].
     var rowWidth = 1
     var anchorColumns: [String] = []
     /// Named types, assets and roles get bit codes 0, 1, …; others share `otherBit`.
@@ -162,15 +168,23 @@ struct EventAggregator {
         rowWidth = nextSlot
     }
 
-    /// Per event feature index, one raw value per lead (NaN = missing, and for leads whose
-    /// cut-off is NaN).
+    /// What the pass found.
     struct Result {
-        var values: [Int: [Double]]
+        /// Per cut-off set, per event feature index, one raw value per lead (NaN = missing, and
+        /// for leads whose cut-off is NaN).
+        var values: [[Int: [Double]]]
         var skipped: SkippedRows
         var eventCount: Int
+        /// The latest time of any event row with a readable time; -infinity when there was none.
+        var latestEventTime: Double
     }
 
-    /// Streams the events table as of `cutoffs` and finishes every item.
+    /// The number of cut-off sets whose activity a lead's `activeSets` byte records; events of
+    /// later sets are always expanded and left to the cut-off check in `add`.
+    static let maskedSets = 8
+
+    /// Streams the events table once, as of every set in `cutoffSets` (one instant per lead,
+    /// NaN = not extracted), and finishes every item.
     ///
     /// With `threads` > 1 the file is read in as many parts at once (split at line breaks),
     /// each into accumulators of its own, which are then combined; the values are the same as
@@ -178,26 +192,37 @@ struct EventAggregator {
     /// that falls inside a quoted field is detected, and the file is then read in one part.
     ///
     /// - Parameter progress: Called every million events (from any thread) with the count so far.
-    func run(cutoffs: [Double], skipInvalidRows: Bool, threads: Int = 1,
+    func run(cutoffSets: [[Double]], skipInvalidRows: Bool, threads: Int = 1,
              progress: (@Sendable (Int) -> Void)? = nil) throws(CRMDataError) -> Result {
-        guard let table = data.spec.tables.events else { return Result(values: [:], skipped: SkippedRows(), eventCount: 0) }
-        // Lead rows: cut-off, anchors (NaN when missing or not before the cut-off), accumulators.
-        var rows = [Double](repeating: 0, count: leadCount * rowWidth)
-        for lead in 0..<leadCount {
-            let base = lead * rowWidth
-            rows[base] = cutoffs[lead]
-            for (k, column) in anchorColumns.enumerated() {
-                let anchor = data.leads.timestamps[column]![lead]
-                rows[base + 1 + k] = anchor < cutoffs[lead] ? anchor : .nan
-            }
-            for item in items {
-                switch item.kind {
-                case .lastEvent: rows[base + item.slot] = -.infinity
-                case .firstTouch: rows[base + item.slot] = .infinity
-                default: break
+        let setCount = cutoffSets.count
+        guard let table = data.spec.tables.events else {
+            return Result(values: [[Int: [Double]]](repeating: [:], count: setCount), skipped: SkippedRows(), eventCount: 0,
+                          latestEventTime: -.infinity)
+        }
+        // Virtual lead rows: cut-off, anchors (NaN when missing or not before the cut-off), accumulators.
+        var rows = [Double](repeating: 0, count: setCount * leadCount * rowWidth)
+        // Per lead, bit s set: set s (< maskedSets) has a cut-off for it.
+        var activeSets = [UInt8](repeating: 0, count: leadCount)
+        for (set, cutoffs) in cutoffSets.enumerated() {
+            for lead in 0..<leadCount {
+                let cutoff = cutoffs[lead]
+                if set < Self.maskedSets && !cutoff.isNaN { activeSets[lead] |= 1 << UInt8(set) }
+                let base = (set * leadCount + lead) * rowWidth
+                rows[base] = cutoff
+                for (k, column) in anchorColumns.enumerated() {
+                    let anchor = data.leads.timestamps[column]![lead]
+                    rows[base + 1 + k] = anchor < cutoff ? anchor : .nan
+                }
+                for item in items {
+                    switch item.kind {
+                    case .lastEvent: rows[base + item.slot] = -.infinity
+                    case .firstTouch: rows[base + item.slot] = .infinity
+                    default: break
+                    }
                 }
             }
         }
+        let layout = Layout(leadCount: leadCount, setCount: setCount, activeSets: activeSets)
         // Per contact: owner (lead or company) in the low 32 bits, role bit code above.
         let contactInfo: [UInt64] = data.contactOwner.indices.map { contact in
             let role = data.contactRole[contact]
@@ -226,14 +251,14 @@ struct EventAggregator {
 
         var parts: [Part]
         if readers.count == 1 {
-            parts = [accumulate(readers[0], table: table, rows: rows, contactInfo: contactInfo,
+            parts = [accumulate(readers[0], table: table, rows: rows, layout: layout, contactInfo: contactInfo,
                                 skipInvalidRows: skipInvalidRows, reportEvents: reportEvents)]
         } else {
             let results = Mutex([Part?](repeating: nil, count: readers.count))
             let shared = readers.map(OwnedReader.init)
             let template = rows
             DispatchQueue.concurrentPerform(iterations: shared.count) { k in
-                let part = accumulate(shared[k].reader, table: table, rows: template, contactInfo: contactInfo,
+                let part = accumulate(shared[k].reader, table: table, rows: template, layout: layout, contactInfo: contactInfo,
                                       skipInvalidRows: skipInvalidRows, reportEvents: reportEvents)
                 results.withLock { $0[k] = part }
             }
@@ -246,7 +271,7 @@ struct EventAggregator {
                 } catch {
                     throw CRMDataError(file: file, message: LoadedTable.csvMessage(error))
                 }
-                parts = [accumulate(readers[0], table: table, rows: rows, contactInfo: contactInfo,
+                parts = [accumulate(readers[0], table: table, rows: rows, layout: layout, contactInfo: contactInfo,
                                     skipInvalidRows: skipInvalidRows, reportEvents: reportEvents)]
             }
         }
@@ -255,6 +280,7 @@ struct EventAggregator {
         var skipped = SkippedRows()
         var lineOffset = 0
         var eventCount = 0
+        var latestEventTime = -Double.infinity
         for part in parts {
             if let error = part.error {
                 throw CRMDataError(file: error.file, line: error.line.map { $0 + lineOffset }, column: error.column,
@@ -263,6 +289,7 @@ struct EventAggregator {
             skipped.merge(part.skipped, lineOffset: lineOffset)
             lineOffset += part.linesRead
             eventCount += part.eventCount
+            latestEventTime = max(latestEventTime, part.latestEventTime)
         }
         // Combine the parts' accumulators into the first's.
         var combined = parts[0].rows
@@ -274,8 +301,8 @@ struct EventAggregator {
                     continue
                 }
                 let width = item.kind == .velocity ? 2 : 1
-                for lead in 0..<leadCount {
-                    let base = lead * rowWidth + item.slot
+                for row in 0..<setCount * leadCount {
+                    let base = row * rowWidth + item.slot
                     for k in base..<base + width {
                         switch item.kind {
                         case .lastEvent, .consumed: combined[k] = max(combined[k], part.rows[k])
@@ -286,7 +313,16 @@ struct EventAggregator {
                 }
             }
         }
-        return Result(values: finish(combined, pairs), skipped: skipped, eventCount: eventCount)
+        return Result(values: finish(combined, pairs, setCount: setCount), skipped: skipped, eventCount: eventCount,
+                      latestEventTime: latestEventTime)
+    }
+
+    /// Which virtual leads an event of a lead goes to.
+    struct Layout: Sendable {
+        var leadCount: Int
+        var setCount: Int
+        /// Per lead, bit `s` set: set `s` (below `maskedSets`) has a cut-off for the lead.
+        var activeSets: [UInt8]
     }
 
     /// A reader handed to exactly one thread of `concurrentPerform`, which alone uses it.
@@ -300,6 +336,7 @@ struct EventAggregator {
         var pairs: [Set<UInt64>]
         var skipped: SkippedRows
         var eventCount: Int
+        var latestEventTime: Double
         var linesRead: Int
         /// The first problem met; reading stopped there.
         var error: CRMDataError?
@@ -308,7 +345,7 @@ struct EventAggregator {
     }
 
     /// Reads one part of the events file into a copy of `rows`.
-    private func accumulate(_ reader: CSVReader, table: FeatureSpec.EventsTable, rows initialRows: [Double],
+    private func accumulate(_ reader: CSVReader, table: FeatureSpec.EventsTable, rows initialRows: [Double], layout: Layout,
                             contactInfo: [UInt64], skipInvalidRows: Bool, reportEvents: (Int) -> Void) -> Part {
         let file = reader.name
         func column(_ name: String?, _ entry: String) throws(CRMDataError) -> Int? {
@@ -321,7 +358,7 @@ struct EventAggregator {
         var state: PartState
         do throws(CRMDataError) {
             state = PartState(
-                aggregator: self, table: table, file: file, rows: initialRows, contactInfo: contactInfo,
+                aggregator: self, table: table, file: file, rows: initialRows, layout: layout, contactInfo: contactInfo,
                 skipInvalidRows: skipInvalidRows,
                 timeColumn: try column(table.time, "tables.events.time")!,
                 typeColumn: try column(table.type, "tables.events.type")!,
@@ -329,8 +366,8 @@ struct EventAggregator {
                 leadColumn: try column(table.lead, "tables.events.lead"),
                 assetColumn: try column(table.asset, "tables.events.asset"))
         } catch {
-            return Part(rows: initialRows, pairs: [], skipped: SkippedRows(), eventCount: 0, linesRead: reader.linesRead,
-                        error: error, csvError: nil)
+            return Part(rows: initialRows, pairs: [], skipped: SkippedRows(), eventCount: 0, latestEventTime: -.infinity,
+                        linesRead: reader.linesRead, error: error, csvError: nil)
         }
         var error: CRMDataError?
         var csvError: CSVError?
@@ -354,7 +391,7 @@ struct EventAggregator {
         }
         reportEvents(state.eventCount - state.reported)
         return Part(rows: state.rows, pairs: state.pairs, skipped: state.skipped, eventCount: state.eventCount,
-                    linesRead: reader.linesRead, error: error, csvError: csvError)
+                    latestEventTime: state.latestEventTime, linesRead: reader.linesRead, error: error, csvError: csvError)
     }
 
     /// One part's reading state: the accumulators and the batch of events waiting for their ids.
@@ -367,25 +404,29 @@ struct EventAggregator {
         let table: FeatureSpec.EventsTable
         let file: String
         var rows: [Double]
+        let layout: Layout
         let contactInfo: [UInt64]
         let skipInvalidRows: Bool
         let timeColumn: Int, typeColumn: Int, contactColumn: Int?, leadColumn: Int?, assetColumn: Int?
         var pairs: [Set<UInt64>]
         var skipped = SkippedRows()
         var eventCount = 0
+        var latestEventTime = -Double.infinity
         var reported = 0
         var batch = EventBatch()
         var contactIndices: [Int32] = []
         var leadIndices: [Int32] = []
-        var targets: [(lead: Int32, event: Int32)] = []
+        /// Virtual lead rows and the batch events to add to them.
+        var targets: [(row: Int, event: Int32)] = []
 
-        init(aggregator: EventAggregator, table: FeatureSpec.EventsTable, file: String, rows: [Double],
+        init(aggregator: EventAggregator, table: FeatureSpec.EventsTable, file: String, rows: [Double], layout: Layout,
              contactInfo: [UInt64], skipInvalidRows: Bool, timeColumn: Int, typeColumn: Int, contactColumn: Int?,
              leadColumn: Int?, assetColumn: Int?) {
             self.aggregator = aggregator
             self.table = table
             self.file = file
             self.rows = rows
+            self.layout = layout
             self.contactInfo = contactInfo
             self.skipInvalidRows = skipInvalidRows
             self.timeColumn = timeColumn
@@ -406,6 +447,7 @@ struct EventAggregator {
                            "\(shown) is not an ISO 8601 timestamp. Write instants like 2025-03-04T14:05:00Z.")
                 return
             }
+            latestEventTime = max(latestEventTime, time)
             let otherBit = EventAggregator.otherBit
             let typeBit = record.withBytes(at: typeColumn) { aggregator.namedTypes.index(of: $0) } ?? otherBit
             var assetBit = -1
@@ -459,16 +501,16 @@ struct EventAggregator {
                         if owner < 0 { continue }  // a contact skipped as invalid
                         if contactsByCompany {
                             for k in Int(data.companyLeadStarts[Int(owner)])..<Int(data.companyLeadStarts[Int(owner) + 1]) {
-                                targets.append((data.companyLeads[k], Int32(i)))
+                                addTargets(lead: data.companyLeads[k], event: i)
                             }
                         } else {
-                            targets.append((owner, Int32(i)))
+                            addTargets(lead: owner, event: i)
                         }
                         continue
                     }
                 }
                 if leadIndices[i] >= 0 {
-                    targets.append((leadIndices[i], Int32(i)))
+                    addTargets(lead: leadIndices[i], event: i)
                 } else {
                     try reject(line, table.contact ?? table.lead!, "tables.events", "event naming no contact or lead",
                                "the event names neither a contact nor a lead. Fill one in, or skip such rows with --skip-invalid-rows.")
@@ -482,18 +524,29 @@ struct EventAggregator {
                     rows.withUnsafeMutableBufferPointer { rows in
                         // Touch every target lead's row first, then add.
                         var sink = 0.0
-                        for target in targets { sink += rows[Int(target.lead) * rowWidth] }
+                        for target in targets { sink += rows[target.row * rowWidth] }
                         for target in targets {
                             let i = Int(target.event)
                             let event = Event(time: batch.times[i], typeBit: Int(batch.typeBits[i]),
                                               assetBit: Int(batch.assetBits[i]), contact: Int(batch.contactIndices[i]),
                                               roleBit: Int(batch.roleBits[i]))
-                            EventAggregator.add(event, lead: Int(target.lead), items: items, decay: decay, rows: rows,
+                            EventAggregator.add(event, row: target.row, items: items, decay: decay, rows: rows,
                                                 rowWidth: rowWidth, pairs: &pairs)
                         }
                         if sink.isSignalingNaN { rows[0] = sink }  // keeps the touching loop; never true
                     }
                 }
+            }
+        }
+
+        /// Queues event `event` of the batch for each virtual lead of `lead` with a cut-off.
+        @inline(__always)
+        mutating func addTargets(lead: Int32, event: Int) {
+            let lead = Int(lead)
+            let setCount = layout.setCount
+            let active = layout.activeSets[lead]
+            for set in 0..<setCount where set >= EventAggregator.maskedSets || active & (1 << UInt8(set)) != 0 {
+                targets.append((set * layout.leadCount + lead, Int32(truncatingIfNeeded: event)))
             }
         }
 
@@ -554,12 +607,12 @@ struct EventAggregator {
         var roleBit: Int
     }
 
-    /// Adds one event to every item that takes it, for one lead.
+    /// Adds one event to every item that takes it, for one virtual lead.
     @inline(__always)
-    private static func add(_ event: Event, lead: Int, items: UnsafeBufferPointer<Item>, decay: UnsafeBufferPointer<Double>,
+    private static func add(_ event: Event, row: Int, items: UnsafeBufferPointer<Item>, decay: UnsafeBufferPointer<Double>,
                             rows: UnsafeMutableBufferPointer<Double>, rowWidth: Int, pairs: inout [Set<UInt64>])
     {
-        let base = lead * rowWidth
+        let base = row * rowWidth
         let cutoff = rows[base]
         let time = event.time
         guard time < cutoff else { return }  // also false for a NaN cut-off
@@ -599,7 +652,7 @@ struct EventAggregator {
                     rows[slot + 1] += 1
                 }
             case .distinct:
-                if event.contact >= 0 { pairs[index].insert(UInt64(lead) << 32 | UInt64(event.contact)) }
+                if event.contact >= 0 { pairs[index].insert(UInt64(row) << 32 | UInt64(event.contact)) }
             case .consumed:
                 rows[slot] = 1
             case .firstTouch:
@@ -608,36 +661,45 @@ struct EventAggregator {
         }
     }
 
-    private func finish(_ rows: [Double], _ pairs: [Set<UInt64>]) -> [Int: [Double]] {
-        var values: [Int: [Double]] = [:]
+    /// Turns the accumulators into raw values: per set, per feature index, one value per lead.
+    private func finish(_ rows: [Double], _ pairs: [Set<UInt64>], setCount: Int) -> [[Int: [Double]]] {
+        var values = [[Int: [Double]]](repeating: [:], count: setCount)
         for (index, item) in items.enumerated() {
-            var column = [Double](repeating: .nan, count: leadCount)
             if item.kind == .distinct {
-                for lead in 0..<leadCount where !rows[lead * rowWidth].isNaN { column[lead] = 0 }
-                for pair in pairs[index] { column[Int(pair >> 32)] += 1 }
-                values[item.featureIndex] = column
+                var columns = [[Double]](repeating: [Double](repeating: .nan, count: leadCount), count: setCount)
+                for set in 0..<setCount {
+                    for lead in 0..<leadCount where !rows[(set * leadCount + lead) * rowWidth].isNaN { columns[set][lead] = 0 }
+                }
+                for pair in pairs[index] {
+                    let row = Int(pair >> 32)
+                    columns[row / leadCount][row % leadCount] += 1
+                }
+                for set in 0..<setCount { values[set][item.featureIndex] = columns[set] }
                 continue
             }
-            for lead in 0..<leadCount {
-                let base = lead * rowWidth
-                let cutoff = rows[base]
-                if cutoff.isNaN { continue }
-                let value = rows[base + item.slot]
-                switch item.kind {
-                case .count, .decayed, .consumed:
-                    column[lead] = value
-                case .lastEvent:
-                    column[lead] = value == -.infinity ? .nan : (cutoff - value) / Timestamp.secondsPerDay
-                case .velocity:
-                    column[lead] = log((1 + value) / (1 + rows[base + item.slot + 1] * item.recent / item.earlier))
-                case .firstTouch:
-                    let from = rows[base + item.anchorSlot]
-                    column[lead] = value == .infinity || from.isNaN ? .nan : max(0, (value - from) / 3600)
-                case .distinct:
-                    break
+            for set in 0..<setCount {
+                var column = [Double](repeating: .nan, count: leadCount)
+                for lead in 0..<leadCount {
+                    let base = (set * leadCount + lead) * rowWidth
+                    let cutoff = rows[base]
+                    if cutoff.isNaN { continue }
+                    let value = rows[base + item.slot]
+                    switch item.kind {
+                    case .count, .decayed, .consumed:
+                        column[lead] = value
+                    case .lastEvent:
+                        column[lead] = value == -.infinity ? .nan : (cutoff - value) / Timestamp.secondsPerDay
+                    case .velocity:
+                        column[lead] = log((1 + value) / (1 + rows[base + item.slot + 1] * item.recent / item.earlier))
+                    case .firstTouch:
+                        let from = rows[base + item.anchorSlot]
+                        column[lead] = value == .infinity || from.isNaN ? .nan : max(0, (value - from) / 3600)
+                    case .distinct:
+                        break
+                    }
                 }
+                values[set][item.featureIndex] = column
             }
-            values[item.featureIndex] = column
         }
         return values
     }

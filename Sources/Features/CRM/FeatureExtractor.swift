@@ -23,6 +23,12 @@ public struct RawFeatures: Sendable {
     public var skipped: SkippedRows
     /// The number of event rows read.
     public var eventCount: Int
+    /// The latest event time in the events file: the maximum over every event row with a
+    /// readable time, whatever its lead's cut-off (rows skipped for an unknown contact or lead
+    /// count too); -infinity when there were no event rows or no events table.
+    ///
+    /// A scoring instant far past it suggests the export is stale.
+    public var latestEventTime: Double
 }
 
 /// Computes raw feature values from a `CRMDataSet` as of per-lead cut-offs: the single code
@@ -34,6 +40,9 @@ public struct RawFeatures: Sendable {
 public enum FeatureExtractor {
     /// Extracts every feature of `data.spec` for the leads whose cut-off is not NaN.
     ///
+    /// The same as `rawFeatures(_:cutoffSets:skipInvalidRows:threads:progress:)` with the one set
+    /// `[cutoffs]`.
+    ///
     /// - Parameters:
     ///   - cutoffs: One instant per lead (`CRMDataSet.cutoffs(openLeadsAsOf:)`).
     ///   - skipInvalidRows: Skip and count bad event rows instead of stopping.
@@ -43,38 +52,79 @@ public enum FeatureExtractor {
     public static func rawFeatures(_ data: CRMDataSet, cutoffs: [Double], skipInvalidRows: Bool = false,
                                    threads: Int = 1, progress: (@Sendable (Int) -> Void)? = nil) throws(CRMDataError) -> RawFeatures
     {
-        precondition(cutoffs.count == data.leadCount, "one cut-off per lead")
-        let events = try EventAggregator(data: data).run(cutoffs: cutoffs, skipInvalidRows: skipInvalidRows, threads: threads,
-                                                        progress: progress)
-        var numbers = events.values
-        var texts: [Int: TextValues] = [:]
+        try rawFeatures(data, cutoffSets: [cutoffs], skipInvalidRows: skipInvalidRows, threads: threads, progress: progress)[0]
+    }
+
+    /// Extracts every feature of `data.spec` as of several sets of cut-offs, in one pass over
+    /// the events file.
+    ///
+    /// Reading the events is the expensive part of extraction; each further set adds only the
+    /// work of adding events to its leads. For example the features of the open leads now and a
+    /// week ago, for a trend:
+    ///
+    /// ```swift
+    /// let now = data.cutoffs(openLeadsAsOf: instant)
+    /// let weekAgo = data.cutoffs(openLeadsAsOf: instant - 7 * Timestamp.secondsPerDay)
+    /// let raw = try FeatureExtractor.rawFeatures(data, cutoffSets: [now, weekAgo])
+    /// // raw[0] and raw[1] equal separate `rawFeatures(data, cutoffs:)` runs.
+    /// ```
+    ///
+    /// - Parameters:
+    ///   - cutoffSets: Any number of sets, each one instant per lead (NaN = lead not extracted
+    ///     in that set). A set's values are exactly those one `rawFeatures(_:cutoffs:…)` run
+    ///     with it and the same `threads` gives: each virtual copy of a lead takes its events in
+    ///     the same order.
+    ///   - skipInvalidRows: Skip and count bad event rows instead of stopping; default `false`.
+    ///   - threads: Read the events file in this many parts at once; default 1.
+    ///   - progress: Called every million events with the number read so far.
+    /// - Returns: One `RawFeatures` per set, in order; they share `skipped`, `eventCount` and
+    ///   `latestEventTime`.
+    /// - Throws: `CRMDataError` for a bad event row (unknown lead or contact, unreadable time).
+    /// - Complexity: One pass over the events; memory proportional to sets × leads × features,
+    ///   per thread.
+    public static func rawFeatures(_ data: CRMDataSet, cutoffSets: [[Double]], skipInvalidRows: Bool = false,
+                                   threads: Int = 1, progress: (@Sendable (Int) -> Void)? = nil)
+        throws(CRMDataError) -> [RawFeatures]
+    {
+        precondition(cutoffSets.allSatisfy { $0.count == data.leadCount }, "one cut-off per lead in every set")
+        let events = try EventAggregator(data: data).run(cutoffSets: cutoffSets, skipInvalidRows: skipInvalidRows,
+                                                        threads: threads, progress: progress)
         let leads = data.leads
         let leadCount = data.leadCount
 
         func companyColumn<T>(_ values: [T], missing: T) -> [T] {
             (0..<leadCount).map { lead in data.leadCompany[lead] < 0 ? missing : values[Int(data.leadCompany[lead])] }
         }
-        func stamp(_ column: String, _ lead: Int) -> Double {
-            let value = leads.timestamps[column]![lead]
-            return value < cutoffs[lead] ? value : .nan  // NaN when missing, at or after the cut-off
-        }
+        // Columns that do not depend on the cut-off are built once and shared by every set.
+        var sharedNumbers: [Int: [Double]] = [:]
+        var texts: [Int: TextValues] = [:]
         for (index, feature) in data.spec.features.enumerated() {
             switch feature.kind {
             case .numeric(let reference):
-                numbers[index] = reference.table == .leads ? leads.numbers[reference.column]!
+                sharedNumbers[index] = reference.table == .leads ? leads.numbers[reference.column]!
                     : companyColumn(data.companies!.numbers[reference.column]!, missing: .nan)
             case .categorical(let reference, _), .hashed(let reference, _):
                 let column = reference.table == .leads ? leads.texts[reference.column]! : data.companies!.texts[reference.column]!
                 let codes = reference.table == .leads ? column.codes : companyColumn(column.codes, missing: -1)
                 texts[index] = TextValues(codes: codes, levels: column.levels.keys)
-            case .daysBetween(let from, let to):
-                numbers[index] = (0..<leadCount).map { lead in (stamp(to, lead) - stamp(from, lead)) / Timestamp.secondsPerDay }
             default:
                 break
             }
         }
-        return RawFeatures(cutoffs: cutoffs, numbers: numbers, texts: texts, skipped: events.skipped,
-                           eventCount: events.eventCount)
+        return zip(cutoffSets, events.values).map { cutoffs, eventValues in
+            func stamp(_ column: String, _ lead: Int) -> Double {
+                let value = leads.timestamps[column]![lead]
+                return value < cutoffs[lead] ? value : .nan  // NaN when missing, at or after the cut-off
+            }
+            var numbers = eventValues.merging(sharedNumbers) { event, _ in event }
+            for (index, feature) in data.spec.features.enumerated() {
+                if case .daysBetween(let from, let to) = feature.kind {
+                    numbers[index] = (0..<leadCount).map { lead in (stamp(to, lead) - stamp(from, lead)) / Timestamp.secondsPerDay }
+                }
+            }
+            return RawFeatures(cutoffs: cutoffs, numbers: numbers, texts: texts, skipped: events.skipped,
+                               eventCount: events.eventCount, latestEventTime: events.latestEventTime)
+        }
     }
 }
 
