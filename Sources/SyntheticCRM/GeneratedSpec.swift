@@ -71,6 +71,7 @@ enum GeneratedSpec {
                 distinct_contacts:
                   types: \(list(CutoffFeatures.buyingTeamTypes))
                   window: {after: sql_at, days: \(Int(LeadSimulator.cutoffDays))}
+                describe: "{value} buying-team members engaged in the \(Int(LeadSimulator.cutoffDays)) days after SQL"
               # The finance contact read the financial-justification content.
               - name: finance_read_justification
                 consumed: {roles: [finance], assets: [financial-justification]}
@@ -85,6 +86,7 @@ enum GeneratedSpec {
                   half_life_days: \(Int(CutoffFeatures.engagementHalfLifeDays))
                   weights: {\(weights)}
                 transform: log1p
+                describe: "engagement score {value} (\(Int(CutoffFeatures.engagementHalfLifeDays))-day half-life)"
               - name: employees
                 numeric: companies.employees
                 transform: log1p
@@ -117,6 +119,7 @@ enum GeneratedSpec {
                 event_count: {types: [web_visit], window: {days: 30}}
               - name: engagement_velocity
                 velocity: {types: \(list(engagementTypes)), recent_days: 7, earlier_days: 21}
+                describe: "engagement trend {value} (last 7 days against the 21 before)"
               - name: sales_touches_14d
                 sales_touches: {window: {after: sql_at, days: \(Int(LeadSimulator.cutoffDays))}}
               - name: days_since_last_visit

@@ -177,11 +177,15 @@ public struct FeatureDefinition: Codable, Equatable, Sendable {
     public var kind: FeatureKind
     /// How a numeric value is transformed and encoded (ignored for categorical kinds).
     public var numeric: NumericOptions
+    /// How reports put the feature's value in words, with `{value}` standing for the value
+    /// (`describe:` in the spec); `nil` for the default wording of the kind.
+    public var describe: String?
 
-    public init(name: String, kind: FeatureKind, numeric: NumericOptions = NumericOptions()) {
+    public init(name: String, kind: FeatureKind, numeric: NumericOptions = NumericOptions(), describe: String? = nil) {
         self.name = name
         self.kind = kind
         self.numeric = numeric
+        self.describe = describe
     }
 }
 

@@ -314,7 +314,19 @@ private struct SpecParser {
         case "interaction": extraKeys = []
         default: extraKeys = Self.numericOptionKeys
         }
-        let keys = try mapping(node, entry, allowed: ["name", kindKey] + extraKeys, required: ["name"])
+        let keys = try mapping(node, entry, allowed: ["name", kindKey, "describe"] + extraKeys, required: ["name"])
+        var describe: String?
+        if let node = keys["describe"] {
+            let template = try string(node, "\(entry).describe")
+            guard template.contains("{value}"),
+                  template.replacingOccurrences(of: "{value}", with: "").allSatisfy({ $0 != "{" && $0 != "}" })
+            else {
+                throw fail(node, "\(entry).describe",
+                           "a description must contain `{value}`, where the value goes, and no other braces, "
+                               + "as in \"{value} buying-team members engaged\".")
+            }
+            describe = template
+        }
         let value = keys[kindKey]!
         let kindEntry = "\(entry).\(kindKey)"
 
@@ -462,7 +474,7 @@ private struct SpecParser {
             }
             options.missing = policy
         }
-        return FeatureDefinition(name: name, kind: kind, numeric: options)
+        return FeatureDefinition(name: name, kind: kind, numeric: options, describe: describe)
     }
 
     func eventFilter(_ keys: [String: Node], _ entry: String, spec: FeatureSpec) throws(FeatureSpecError) -> EventFilter {
