@@ -7,11 +7,12 @@ struct PropensityCommand: ParsableCommand {
         commandName: "propensity",
         abstract: "Propensity-to-close models for sales-qualified leads.",
         discussion: """
-            Trains logistic regression models on closed-won / closed-lost history and \
-            reports the statistics a data team expects. Run `propensity help <command>` for \
-            a command's options.
+            Trains logistic regression models on closed-won / closed-lost history with the \
+            statistics a data team expects, validates them on the most recently closed leads, and \
+            scores the open pipeline: probabilities with ranges, grades, trends and the reasons \
+            behind each score. Run `propensity help <command>` for a command's options.
             """,
         version: "0.1.0",
-        subcommands: [Train.self, Inspect.self, Generate.self]
+        subcommands: [Train.self, Score.self, Evaluate.self, Explain.self, Inspect.self, Generate.self]
     )
 }

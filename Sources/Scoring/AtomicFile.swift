@@ -9,28 +9,86 @@ public enum AtomicFile {
     /// - Throws: `AtomicFileError` naming the path and the operating system's reason; the
     ///   destination is then untouched and the temporary file removed.
     public static func write(_ data: Data, to url: URL) throws(AtomicFileError) {
-        let directory = url.deletingLastPathComponent()
-        let temporary = directory.appendingPathComponent(".\(url.lastPathComponent).\(getpid()).\(UInt32.random(in: 0...UInt32.max)).tmp")
-        let fd = open(temporary.path, O_WRONLY | O_CREAT | O_EXCL, 0o644)
-        guard fd >= 0 else { throw .cannotWrite(path: url.path, reason: String(cString: strerror(errno))) }
-        var ok = data.withUnsafeBytes { bytes -> Bool in
-            var offset = 0
-            while offset < bytes.count {
-                let written = Foundation.write(fd, bytes.baseAddress! + offset, bytes.count - offset)
-                if written < 0 {
-                    if errno == EINTR { continue }
-                    return false
-                }
-                offset += written
-            }
-            return true
+        let writer = try Writer(url)
+        do {
+            try writer.append(data)
+            try writer.commit()
+        } catch {
+            writer.discard()
+            throw error
         }
-        var reason = ok ? "" : String(cString: strerror(errno))
-        if ok && fsync(fd) != 0 { ok = false; reason = String(cString: strerror(errno)) }
-        close(fd)
-        if ok && rename(temporary.path, url.path) != 0 { ok = false; reason = String(cString: strerror(errno)) }
-        if !ok {
+    }
+
+    /// A file written in pieces that appears at its destination, complete, only on `commit()`.
+    ///
+    /// ```swift
+    /// let writer = try AtomicFile.Writer(url)
+    /// defer { writer.discard() }  // a no-op after commit
+    /// for chunk in chunks { try writer.append(chunk) }
+    /// try writer.commit()
+    /// ```
+    public final class Writer {
+        /// The destination.
+        public let url: URL
+        private let temporary: URL
+        private var fd: Int32
+
+        /// Creates the temporary file next to `url`.
+        ///
+        /// - Throws: `AtomicFileError` when the folder is missing or not writable.
+        public init(_ url: URL) throws(AtomicFileError) {
+            self.url = url
+            let directory = url.deletingLastPathComponent()
+            temporary = directory.appendingPathComponent(
+                ".\(url.lastPathComponent).\(getpid()).\(UInt32.random(in: 0...UInt32.max)).tmp")
+            fd = open(temporary.path, O_WRONLY | O_CREAT | O_EXCL, 0o644)
+            guard fd >= 0 else { throw .cannotWrite(path: url.path, reason: String(cString: strerror(errno))) }
+        }
+
+        deinit { discard() }
+
+        /// Appends bytes to the temporary file.
+        public func append(_ data: Data) throws(AtomicFileError) {
+            precondition(fd >= 0, "The writer was committed or discarded.")
+            let ok = data.withUnsafeBytes { bytes -> Bool in
+                var offset = 0
+                while offset < bytes.count {
+                    let written = Foundation.write(fd, bytes.baseAddress! + offset, bytes.count - offset)
+                    if written < 0 {
+                        if errno == EINTR { continue }
+                        return false
+                    }
+                    offset += written
+                }
+                return true
+            }
+            if !ok { try fail(String(cString: strerror(errno))) }
+        }
+
+        /// Flushes the temporary file to disk and renames it over the destination.
+        public func commit() throws(AtomicFileError) {
+            precondition(fd >= 0, "The writer was committed or discarded.")
+            if fsync(fd) != 0 { try fail(String(cString: strerror(errno))) }
+            close(fd)
+            fd = -1
+            if rename(temporary.path, url.path) != 0 {
+                let reason = String(cString: strerror(errno))
+                unlink(temporary.path)
+                throw .cannotWrite(path: url.path, reason: reason)
+            }
+        }
+
+        /// Removes the temporary file, leaving the destination as it was; a no-op after
+        /// `commit()`.
+        public func discard() {
+            guard fd >= 0 else { return }
+            close(fd)
+            fd = -1
             unlink(temporary.path)
+        }
+
+        private func fail(_ reason: String) throws(AtomicFileError) -> Never {
+            discard()
             throw .cannotWrite(path: url.path, reason: reason)
         }
     }

@@ -124,22 +124,17 @@ public struct CRMTrainer: Sendable {
         let metrics = ClassificationMetrics(probabilities: probabilities, labels: labels)
 
         let closeTimes = data.closeTimes
-        func dateRange(_ leads: [Int]) -> (String?, String?) {
-            let times = leads.map { closeTimes[$0] }.filter { !$0.isNaN }
-            return (times.min().map(Timestamp.string(from:)), times.max().map(Timestamp.string(from:)))
-        }
-        var validation: ValidationReport?
+        var validation: Evaluation?
         if !validationRows.isEmpty {
-            let validationLabels = validationRows.map(label)
             let p = fit.probabilities(pipeline.matrix(raw, rows: validationRows))
-            let (from, to) = dateRange(validationRows)
-            validation = ValidationReport(rows: validationRows.count, wins: Int(validationLabels.reduce(0, +)),
-                                          closedFrom: from, closedTo: to,
-                                          metrics: ClassificationMetrics(probabilities: p, labels: validationLabels))
+            validation = Evaluation(probabilities: p, labels: validationRows.map(label),
+                                    closeTimes: validationRows.map { closeTimes[$0] })
         }
         var fingerprint = try DataFingerprint(file: directory.appending(path: spec.tables.leads.file), rows: rows.count,
                                               positives: Int(labels.reduce(0, +)))
-        (fingerprint.closedFrom, fingerprint.closedTo) = dateRange(rows)
+        let trainedCloses = rows.map { closeTimes[$0] }.filter { !$0.isNaN }
+        fingerprint.closedFrom = trainedCloses.min().map(Timestamp.string(from:))
+        fingerprint.closedTo = trainedCloses.max().map(Timestamp.string(from:))
         var skipped = data.skipped
         skipped.merge(raw.skipped)
         let model = PropensityModel(input: .crm(pipeline), fit: fit, trainingMetrics: metrics, validation: validation,

@@ -29,11 +29,7 @@ public enum ModelSummary {
             var range = ""
             if let from = validation.closedFrom, let to = validation.closedTo { range = ", closed \(day(from)) to \(day(to))" }
             line("Validation:", "\(validation.rows) most recently closed leads held out\(range); \(validation.wins) won")
-            if let m = validation.metrics {
-                line("", String(format: "AUC %.4f, log-loss %.4f, Brier %.4f", m.auc, m.logLoss, m.brier))
-            } else {
-                line("", "no AUC: the held-out leads are all \(validation.wins == 0 ? "lost" : "won")")
-            }
+            line("", metricsLine(validation))
         } else {
             line("Validation:", "none (trained with nothing held out)")
         }
@@ -46,7 +42,60 @@ public enum ModelSummary {
         let g = model.grades
         line("Grades:", "A ≥ \(g.a), B ≥ \(g.b), C ≥ \(g.c), D below; score = round(100 × probability)")
         line("", "(cut at the training leads' 90th, 70th and 40th percentiles of score)")
+        if let validation = model.validation {
+            lines.append("")
+            lines.append(tables(validation, of: "the held-out leads"))
+        }
         return lines.joined(separator: "\n") + "\n"
+    }
+
+    /// AUC, log-loss, Brier score and calibration error in one line.
+    static func metricsLine(_ evaluation: Evaluation) -> String {
+        guard let m = evaluation.metrics else {
+            return "no AUC: the leads are all \(evaluation.wins == 0 ? "lost" : "won")"
+        }
+        var text = String(format: "AUC %.4f, log-loss %.4f, Brier %.4f", m.auc, m.logLoss, m.brier)
+        if let calibration = evaluation.calibration {
+            text += String(format: ", expected calibration error %.4f", calibration.expectedCalibrationError)
+        }
+        return text
+    }
+
+    /// An evaluation in words and tables: what `propensity evaluate` prints.
+    public static func text(_ evaluation: Evaluation, of what: String) -> String {
+        var lines = ["Evaluation of \(what)", String(repeating: "=", count: 100)]
+        var range = ""
+        if let from = evaluation.closedFrom, let to = evaluation.closedTo { range = ", closed \(day(from)) to \(day(to))" }
+        lines.append(pad("Leads:", 22) + "\(evaluation.rows)\(range); \(evaluation.wins) won")
+        lines.append(pad("Metrics:", 22) + metricsLine(evaluation))
+        lines.append("")
+        lines.append(tables(evaluation, of: "these leads"))
+        return lines.joined(separator: "\n") + "\n"
+    }
+
+    /// The calibration and lift tables side by side, one row per decile.
+    static func tables(_ evaluation: Evaluation, of what: String) -> String {
+        var lines: [String] = []
+        if let calibration = evaluation.calibration {
+            lines.append("Calibration on \(what): deciles of the predicted probability, lowest first")
+            lines.append(["decile", "leads", "wins", "predicted", "observed", "lowest p", "highest p"].map { padLeft($0, 11) }.joined())
+            for g in calibration.groups {
+                lines.append(padLeft("\(g.group)", 11) + padLeft("\(g.rows)", 11) + padLeft("\(g.wins)", 11)
+                    + [g.meanPredicted, g.observedRate, g.lowestPredicted, g.highestPredicted]
+                    .map { padLeft(String(format: "%.4f", $0), 11) }.joined())
+            }
+        }
+        if let lift = evaluation.lift {
+            if !lines.isEmpty { lines.append("") }
+            lines.append("Lift on \(what): deciles of the predicted probability, highest first")
+            lines.append(["decile", "leads", "wins", "win rate", "lift", "cum. gain", "cum. lift"].map { padLeft($0, 11) }.joined())
+            for d in lift.deciles {
+                lines.append(padLeft("\(d.decile)", 11) + padLeft("\(d.rows)", 11) + padLeft("\(d.wins)", 11)
+                    + padLeft(String(format: "%.4f", d.winRate), 11) + padLeft(String(format: "%.2f", d.lift), 11)
+                    + padLeft(String(format: "%.1f%%", 100 * d.gain), 11) + padLeft(String(format: "%.2f", d.cumulativeLift), 11))
+            }
+        }
+        return lines.joined(separator: "\n")
     }
 
     /// The date part of an ISO 8601 instant.
@@ -155,7 +204,7 @@ public struct ModelReport: Codable, Equatable, Sendable {
     /// The model card's facts: when, on what, validated how, graded how.
     public let trainedAt: String
     public let trainingData: DataFingerprint
-    public let validation: ValidationReport?
+    public let validation: Evaluation?
     public let penaltySearch: PenaltySearchResult?
     public let grades: GradeScale
 

@@ -29,7 +29,7 @@ public struct PropensityModel: Codable, Equatable, Sendable {
     public let trainingMetrics: ClassificationMetrics?
     /// How the model did on the most recently closed leads, held out of the fit; `nil` when
     /// nothing was held out.
-    public let validation: ValidationReport?
+    public let validation: Evaluation?
     /// How `--l2 auto` chose the penalty, when it did.
     public let penaltySearch: PenaltySearchResult?
     /// The cut points of the A–D grades.
@@ -44,7 +44,7 @@ public struct PropensityModel: Codable, Equatable, Sendable {
     ///     model was trained on, which needs `trainingProbabilities`.
     ///   - trainedAt: When; default now.
     public init(input: ModelInput, fit: LogisticRegressionFit, trainingMetrics: ClassificationMetrics?,
-                validation: ValidationReport? = nil, penaltySearch: PenaltySearchResult? = nil, grades: GradeScale,
+                validation: Evaluation? = nil, penaltySearch: PenaltySearchResult? = nil, grades: GradeScale,
                 trainingData: DataFingerprint, trainedAt: Date = Date()) {
         self.format = Self.formatName
         self.formatVersion = Self.currentFormatVersion

@@ -8,8 +8,10 @@ struct HelpTextTests {
         #expect(try runPropensity(["--help"]).standardOutput == """
             OVERVIEW: Propensity-to-close models for sales-qualified leads.
 
-            Trains logistic regression models on closed-won / closed-lost history and reports the statistics a
-            data team expects. Run `propensity help <command>` for a command's options.
+            Trains logistic regression models on closed-won / closed-lost history with the statistics a data
+            team expects, validates them on the most recently closed leads, and scores the open pipeline:
+            probabilities with ranges, grades, trends and the reasons behind each score. Run `propensity help
+            <command>` for a command's options.
 
             USAGE: propensity <subcommand>
 
@@ -20,6 +22,9 @@ struct HelpTextTests {
             SUBCOMMANDS:
               train                   Fit a logistic regression to a CRM export or a flat CSV table and save
                                       the model.
+              score                   Score the open SQLs of a CRM export with a saved model.
+              evaluate                Measure a saved model on the closed leads of a CRM export.
+              explain                 Show every feature's value and contribution for one lead.
               inspect                 Print a saved model's statistics and coefficient table.
               generate                Write a synthetic CRM export whose outcomes follow known effects.
 
@@ -130,6 +135,108 @@ struct HelpTextTests {
               --seed <s>              The seed of the random draws. (default: 1)
               --force                 Overwrite files of the same names in the folder.
               --progress              Report progress on standard error even when it is not a terminal.
+              --version               Show the version.
+              -h, --help              Show help information.
+
+
+            """)
+    }
+
+    @Test("propensity score --help")
+    func score() throws {
+        #expect(try runPropensity(["score", "--help"]).standardOutput == """
+            OVERVIEW: Score the open SQLs of a CRM export with a saved model.
+
+            Reads the tables of --data the way the model's feature spec says, computes every open lead's
+            features as of --as-of (and as of 7 days earlier, for the trend) in one pass over the events, and
+            writes one row per open lead: lead_id; probability with its 90% range (probability_low,
+            probability_high: the delta method on the logit scale, from the coefficients' covariance); score
+            (round(100 × probability)) and grade (A to D, by the cut points in the model: about the top 10% of
+            training leads grade A, the next 20% B, the next 30% C, the rest D); score_7d_ago and score_change
+            (empty for leads that were not yet SQLs then); raising_1..3 and lowering_1..3, the features that
+            raise and lower the lead's odds most, each as its value in words and its contribution to the
+            log-odds relative to the average training lead ("5 contacts engaged in the 14 days after sql_at:
+            +0.61").
+
+            The file is written under a temporary name and renamed when complete: a failed run leaves no
+            partial output, and an earlier file of the same name stays as it was.
+
+            USAGE: propensity score --model <model.json> --data <dir> [--as-of <instant>] --out <file> [--format <format>] [--skip-invalid-rows] [--progress] [--threads <n>]
+
+            OPTIONS:
+              --model <model.json>    The model file written by `propensity train --spec`.
+              --data <dir>            The folder of CRM tables, named as in the model's spec.
+              --as-of <instant>       The instant to score as of (ISO 8601, such as 2025-07-01 or
+                                      2025-07-01T09:00:00Z); default now.
+              --out <file>            Where to write the scores.
+              --format <format>       csv or jsonl (JSON Lines: one object per lead, factors as arrays).
+                                      (values: csv, jsonl; default: csv)
+              --skip-invalid-rows     Skip rows with unreadable values or unknown ids and count them, instead
+                                      of stopping at the first.
+              --progress              Report progress on standard error even when it is not a terminal.
+              --threads <n>           Threads for passes over the data (default: one per core). Results do not
+                                      depend on it.
+              --version               Show the version.
+              -h, --help              Show help information.
+
+
+            """)
+    }
+
+    @Test("propensity evaluate --help")
+    func evaluate() throws {
+        #expect(try runPropensity(["evaluate", "--help"]).standardOutput == """
+            OVERVIEW: Measure a saved model on the closed leads of a CRM export.
+
+            Scores every closed (won or lost) lead of --data as of its training cut-off, exactly as training
+            saw leads, and prints AUC, log-loss, Brier score, the expected calibration error, a calibration
+            table (deciles of the predicted probability: mean predicted against observed win rate) and lift by
+            decile. Use it on data the model has not seen, such as a later quarter's export.
+
+            With --json, prints the same as one JSON object: rows, wins, closedFrom, closedTo, metrics (auc,
+            logLoss, brier, count), calibration and lift.
+
+            USAGE: propensity evaluate --model <model.json> --data <dir> [--json] [--skip-invalid-rows] [--progress] [--threads <n>]
+
+            OPTIONS:
+              --model <model.json>    The model file written by `propensity train --spec`.
+              --data <dir>            The folder of CRM tables, named as in the model's spec.
+              --json                  Print JSON instead of tables.
+              --skip-invalid-rows     Skip rows with unreadable values or unknown ids and count them, instead
+                                      of stopping at the first.
+              --progress              Report progress on standard error even when it is not a terminal.
+              --threads <n>           Threads for passes over the data (default: one per core). Results do not
+                                      depend on it.
+              --version               Show the version.
+              -h, --help              Show help information.
+
+
+            """)
+    }
+
+    @Test("propensity explain --help")
+    func explain() throws {
+        #expect(try runPropensity(["explain", "--help"]).standardOutput == """
+            OVERVIEW: Show every feature's value and contribution for one lead.
+
+            Computes the lead's features (a closed lead as of its training cut-off, an open one as of --as-of)
+            and splits its log-odds into the baseline, the log-odds of the average training lead, plus one
+            contribution per feature: the sum over the feature's model columns of coefficient × (value −
+            training mean). Features are listed by the size of their contribution, with their values in words
+            and, below each, its model columns.
+
+            With --json, prints the same as one JSON object.
+
+            USAGE: propensity explain --model <model.json> --data <dir> --lead <id> [--as-of <instant>] [--json] [--threads <n>]
+
+            OPTIONS:
+              --model <model.json>    The model file written by `propensity train --spec`.
+              --data <dir>            The folder of CRM tables, named as in the model's spec.
+              --lead <id>             The lead's id, as in the leads table.
+              --as-of <instant>       For an open lead, the instant to explain as of (ISO 8601); default now.
+              --json                  Print JSON instead of a table.
+              --threads <n>           Threads for passes over the data (default: one per core). Results do not
+                                      depend on it.
               --version               Show the version.
               -h, --help              Show help information.
 

@@ -25,4 +25,28 @@ struct LibraryExampleTests {
         #expect(fit.coefficientTable.first?.name == "intercept")
         #expect((metrics?.auc ?? 0) > 0.65)
     }
+
+    @Test("The README scoring example scores the bundled open SQLs and writes them")
+    func scoringExample() throws {
+        let root = repositoryRoot
+        let out = try makeTemporaryDirectory().appendingPathComponent("scores.csv")
+        // From the README, with the paths made absolute (evaluated on the bundled export):
+        let model = try ModelFile.read(from: root.appendingPathComponent("models/crm.json"))
+        let scorer = try CRMScorer(model: model, threads: 2)
+        let asOf = Date(timeIntervalSince1970: Timestamp.seconds(from: "2025-07-01")!)
+        let scored = try scorer.scoreOpenLeads(in: root.appendingPathComponent("datasets/crm"), asOf: asOf)
+        var gradeA = 0
+        for k in 0..<scored.count where scored.scores.grade(k) == .a {
+            #expect(scored.factors(k, raising: true).map(\.text).count <= 3)
+            gradeA += 1
+        }
+        try ScoreFile.write(scored, format: .csv, to: out)
+        let later = try scorer.evaluate(root.appendingPathComponent("datasets/crm"))
+
+        #expect(scored.count == 659)
+        #expect(gradeA > 0 && gradeA < 659)
+        #expect(try String(contentsOf: out, encoding: .utf8).split(separator: "\n").count == 660)
+        #expect(later.rows == 3341)
+        #expect((later.metrics?.auc ?? 0) > 0.7)
+    }
 }

@@ -13,6 +13,28 @@ struct AtomicFileTests {
         #expect(try FileManager.default.contentsOfDirectory(atPath: folder.path) == ["out.txt"])
     }
 
+    @Test("a file written in pieces appears only on commit; a discarded one leaves the old file")
+    func pieces() throws {
+        let folder = try makeTemporaryDirectory()
+        let url = folder.appendingPathComponent("scores.csv")
+        try AtomicFile.write(Data("old\n".utf8), to: url)
+        let writer = try AtomicFile.Writer(url)
+        try writer.append(Data("a,".utf8))
+        try writer.append(Data("b\n".utf8))
+        #expect(try String(contentsOf: url, encoding: .utf8) == "old\n")
+        #expect(try FileManager.default.contentsOfDirectory(atPath: folder.path).count == 2)
+        try writer.commit()
+        writer.discard()  // a no-op after commit
+        #expect(try String(contentsOf: url, encoding: .utf8) == "a,b\n")
+
+        do {
+            let abandoned = try AtomicFile.Writer(url)
+            try abandoned.append(Data("partial".utf8))
+        }  // released without commit: the temporary file goes, the file stays
+        #expect(try String(contentsOf: url, encoding: .utf8) == "a,b\n")
+        #expect(try FileManager.default.contentsOfDirectory(atPath: folder.path) == ["scores.csv"])
+    }
+
     @Test func writesAnEmptyFile() throws {
         let url = try makeTemporaryDirectory().appendingPathComponent("empty")
         try AtomicFile.write(Data(), to: url)

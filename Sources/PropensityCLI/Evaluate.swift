@@ -1,0 +1,55 @@
+import ArgumentParser
+import Foundation
+import Propensity
+
+/// `propensity evaluate`: a model's metrics on labelled data.
+struct Evaluate: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Measure a saved model on the closed leads of a CRM export.",
+        discussion: """
+            Scores every closed (won or lost) lead of --data as of its training cut-off, exactly as \
+            training saw leads, and prints AUC, log-loss, Brier score, the expected calibration \
+            error, a calibration table (deciles of the predicted probability: mean predicted \
+            against observed win rate) and lift by decile. Use it on data the model has not seen, \
+            such as a later quarter's export.
+
+            With --json, prints the same as one JSON object: rows, wins, closedFrom, closedTo, \
+            metrics (auc, logLoss, brier, count), calibration and lift.
+            """
+    )
+
+    @Option(help: ArgumentHelp("The model file written by `propensity train --spec`.", valueName: "model.json"))
+    var model: String
+
+    @Option(help: ArgumentHelp("The folder of CRM tables, named as in the model's spec.", valueName: "dir"))
+    var data: String
+
+    @Flag(help: "Print JSON instead of tables.")
+    var json = false
+
+    @Flag(help: "Skip rows with unreadable values or unknown ids and count them, instead of stopping at the first.")
+    var skipInvalidRows = false
+
+    @Flag(help: "Report progress on standard error even when it is not a terminal.")
+    var progress = false
+
+    @OptionGroup var performance: PerformanceOptions
+
+    func run() throws {
+        performance.apply()
+        let reporter = ProgressReporter(forced: progress)
+        let loaded = try ModelFile.read(from: URL(fileURLWithPath: model))
+        let scorer = try CRMScorer(model: loaded, threads: performance.threadCount, skipInvalidRows: skipInvalidRows)
+        let evaluation = try scorer.evaluate(URL(fileURLWithPath: data)) { reporter.report($0) }
+        guard evaluation.rows > 0 else {
+            throw ValidationError("\(data) has no closed (won or lost) leads to evaluate on.")
+        }
+        if json {
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+            FileHandle.standardOutput.write(try encoder.encode(evaluation) + Data([0x0A]))
+        } else {
+            print(ModelSummary.text(evaluation, of: "\(model) on the closed leads of \(data)"), terminator: "")
+        }
+    }
+}

@@ -1,0 +1,75 @@
+import ArgumentParser
+import Foundation
+import Propensity
+
+/// `propensity explain`: every feature's value and contribution for one lead.
+struct Explain: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Show every feature's value and contribution for one lead.",
+        discussion: """
+            Computes the lead's features (a closed lead as of its training cut-off, an open one as \
+            of --as-of) and splits its log-odds into the baseline, the log-odds of the average \
+            training lead, plus one contribution per feature: the sum over the feature's model \
+            columns of coefficient × (value − training mean). Features are listed by the size of \
+            their contribution, with their values in words and, below each, its model columns.
+
+            With --json, prints the same as one JSON object.
+            """
+    )
+
+    @Option(help: ArgumentHelp("The model file written by `propensity train --spec`.", valueName: "model.json"))
+    var model: String
+
+    @Option(help: ArgumentHelp("The folder of CRM tables, named as in the model's spec.", valueName: "dir"))
+    var data: String
+
+    @Option(help: ArgumentHelp("The lead's id, as in the leads table.", valueName: "id"))
+    var lead: String
+
+    @Option(help: ArgumentHelp("For an open lead, the instant to explain as of (ISO 8601); default now.", valueName: "instant"))
+    var asOf: String?
+
+    @Flag(help: "Print JSON instead of a table.")
+    var json = false
+
+    @OptionGroup var performance: PerformanceOptions
+
+    func validate() throws {
+        _ = try scoringInstant(asOf)
+    }
+
+    func run() throws {
+        performance.apply()
+        let loaded = try ModelFile.read(from: URL(fileURLWithPath: model))
+        let scorer = try CRMScorer(model: loaded, threads: performance.threadCount)
+        let explanation = try scorer.explain(leadID: lead, in: URL(fileURLWithPath: data), asOf: try scoringInstant(asOf))
+        if json {
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+            FileHandle.standardOutput.write(try encoder.encode(explanation) + Data([0x0A]))
+            return
+        }
+        let e = explanation
+        print("Lead \(e.leadID) (\(e.outcome)), as of \(e.asOf)")
+        print(String(format: "Probability %.4f (90%% range %.4f to %.4f), score %d, grade ", e.probability, e.probabilityLow,
+                     e.probabilityHigh, e.score) + e.grade.rawValue)
+        print(String(format: "Log-odds %+.4f = baseline %+.4f (the average training lead) + the contributions below",
+                     e.logOdds, e.baseline))
+        print("")
+        for feature in e.features.sorted(by: { abs($0.contribution) > abs($1.contribution) }) {
+            let words = feature.words.hasPrefix(feature.name) ? feature.words : "\(feature.name): \(feature.words)"
+            print(String(format: "%+8.4f  ", feature.contribution) + words)
+            // One line per column the lead has; the columns at 0 (other levels) in one line.
+            let zero = feature.columns.filter { $0.value == 0 && $0.center != 0 }
+            for column in feature.columns where !(column.value == 0 && column.center != 0) && feature.columns.count > 1
+                || feature.columns.count == 1 {
+                print("          \(column.name) = " + String(format: "%.6g (mean %.6g) × coefficient %.6g = %+.4f", column.value,
+                                                             column.center, column.coefficient, column.contribution))
+            }
+            if !zero.isEmpty && feature.columns.count > 1 {
+                print("          \(zero.count) other column\(zero.count == 1 ? "" : "s") at 0 (mean > 0): "
+                    + String(format: "%+.4f", zero.reduce(0) { $0 + $1.contribution }))
+            }
+        }
+    }
+}

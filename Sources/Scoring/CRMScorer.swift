@@ -1,0 +1,147 @@
+import Features
+import Foundation
+import LinearAlgebra
+import Training
+
+/// Scores the open leads of a CRM export with a saved model: the close probability with a 90%
+/// range, the 0–100 score and A–D grade, the trend over the last days, and the factors that
+/// raise and lower each lead's odds, in words.
+///
+/// ```swift
+/// let model = try ModelFile.read(from: URL(filePath: "models/crm.json"))
+/// let scored = try CRMScorer(model: model).scoreOpenLeads(in: URL(filePath: "crm"), asOf: Date())
+/// for lead in 0..<scored.count { print(scored.leadID(lead), scored.scores.probability[lead]) }
+/// ```
+public struct CRMScorer: Sendable {
+    /// The model.
+    public let model: PropensityModel
+    /// Its fitted feature pipeline.
+    public let pipeline: FeaturePipeline
+    /// Threads for the pass over the events and the scoring.
+    public var threads: Int
+    /// Skip and count invalid rows instead of stopping at the first.
+    public var skipInvalidRows: Bool
+    /// How many days before the scoring instant the trend compares with; default 7.
+    public var trendDays: Double
+    /// Factors listed per direction; default 3.
+    public var factorCount: Int
+
+    /// A scorer for `model`.
+    ///
+    /// - Throws: `ScoringError.notACRMModel` for a model trained on a flat table.
+    public init(model: PropensityModel, threads: Int = 1, skipInvalidRows: Bool = false, trendDays: Double = 7,
+                factorCount: Int = 3) throws(ScoringError) {
+        guard case .crm(let pipeline) = model.input else { throw .notACRMModel }
+        self.model = model
+        self.pipeline = pipeline
+        self.threads = threads
+        self.skipInvalidRows = skipInvalidRows
+        self.trendDays = trendDays
+        self.factorCount = factorCount
+    }
+
+    /// Progress, for long work.
+    public enum Stage: Sendable {
+        case readingTables
+        case readingEvents(count: Int)
+        case scoring(leads: Int)
+    }
+
+    /// Scores every open lead of `directory` as of `asOf`, and as of `trendDays` earlier for
+    /// the trend, in one pass over the events.
+    ///
+    /// - Throws: `CRMDataError` when the tables lack a column the spec needs or hold bad rows.
+    public func scoreOpenLeads(in directory: URL, asOf: Date,
+                               progress: (@Sendable (Stage) -> Void)? = nil) throws -> ScoredLeads {
+        progress?(.readingTables)
+        let data = try CRMDataSet(spec: pipeline.spec, directory: directory, skipInvalidRows: skipInvalidRows)
+        let now = asOf.timeIntervalSince1970
+        let earlier = now - trendDays * Timestamp.secondsPerDay
+        let open = (0..<data.leadCount).filter { data.outcomes[$0] == .open }
+        // A lead that became an SQL after the earlier instant has no earlier score.
+        let anchors = pipeline.spec.cutoff.flatMap { data.leadTimestamps($0.after) }
+        var nowCutoffs = [Double](repeating: .nan, count: data.leadCount)
+        var earlierCutoffs = nowCutoffs
+        for lead in open {
+            nowCutoffs[lead] = now
+            if let anchors, !(anchors[lead] < earlier) { continue }
+            earlierCutoffs[lead] = earlier
+        }
+        let raws = try FeatureExtractor.rawFeatures(data, cutoffSets: [nowCutoffs, earlierCutoffs],
+                                                    skipInvalidRows: skipInvalidRows, threads: threads) {
+            progress?(.readingEvents(count: $0))
+        }
+        progress?(.scoring(leads: open.count))
+        let current = score(raws[0], rows: open)
+        let withEarlier = open.indices.filter { !earlierCutoffs[open[$0]].isNaN }
+        let before = score(raws[1], rows: withEarlier.map { open[$0] }, factors: false)
+        var earlierScore = [Int](repeating: -1, count: open.count)
+        for (k, position) in withEarlier.enumerated() { earlierScore[position] = before.score[k] }
+        var skipped = data.skipped
+        skipped.merge(raws[0].skipped)
+        return ScoredLeads(data: data, scorer: self, rows: open, asOf: now, trendFrom: earlier, raw: raws[0],
+                           scores: current, earlierScore: earlierScore, skipped: skipped,
+                           eventCount: raws[0].eventCount, latestEventTime: raws[0].latestEventTime)
+    }
+
+    /// The model's column ranges, one per spec feature.
+    var featureColumns: [Range<Int>] {
+        var start = 0
+        return pipeline.features.map { feature in
+            defer { start += feature.columnNames.count }
+            return start..<(start + feature.columnNames.count)
+        }
+    }
+
+    /// Scores `rows` of `raw` in blocks, so that memory stays bounded on millions of leads.
+    func score(_ raw: RawFeatures, rows: [Int], factors: Bool = true) -> LeadScores {
+        let kernel = ScoreKernel(fit: model.fit, groups: featureColumns, topCount: factors ? factorCount : 0)
+        var result = LeadScores(grades: model.grades)
+        let block = 65_536
+        for start in stride(from: 0, to: rows.count, by: block) {
+            let slice = Array(rows[start..<min(rows.count, start + block)])
+            result.append(kernel.score(pipeline.matrix(raw, rows: slice), threads: threads))
+        }
+        return result
+    }
+
+    /// The raw value of feature `index` for `lead`.
+    func rawValue(_ raw: RawFeatures, feature index: Int, lead: Int) -> RawValue {
+        if case .interaction(let a, let b) = pipeline.spec.features[index].kind {
+            let first = pipeline.spec.features.firstIndex { $0.name == a }!
+            let second = pipeline.spec.features.firstIndex { $0.name == b }!
+            return .pair(rawValue(raw, feature: first, lead: lead), rawValue(raw, feature: second, lead: lead))
+        }
+        if let texts = raw.texts[index] { return .text(texts.value(at: lead)) }
+        return .number(raw.numbers[index]![lead])
+    }
+
+    /// Feature `index`'s value for `lead` in words.
+    func words(_ raw: RawFeatures, feature index: Int, lead: Int) -> String {
+        let features = pipeline.spec.features
+        let definition = features[index]
+        var parts: (FeatureDefinition, FeatureDefinition)?
+        if case .interaction(let a, let b) = definition.kind {
+            parts = (features.first { $0.name == a }!, features.first { $0.name == b }!)
+        }
+        return definition.words(for: rawValue(raw, feature: index, lead: lead), interactionParts: parts)
+    }
+}
+
+/// Why leads could not be scored.
+public enum ScoringError: Error, Equatable, CustomStringConvertible, Sendable {
+    /// The model was trained on a flat table, not through a feature spec.
+    case notACRMModel
+    /// No lead has the id asked for.
+    case unknownLead(id: String, file: String)
+
+    public var description: String {
+        switch self {
+        case .notACRMModel:
+            return "This model was trained on a flat table; scoring, evaluation and explanations need a model trained "
+                + "with --spec on a CRM export."
+        case .unknownLead(let id, let file):
+            return "No lead has the id `\(id)` in \(file). Check the id (ids are matched exactly)."
+        }
+    }
+}

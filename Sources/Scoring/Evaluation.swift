@@ -1,0 +1,36 @@
+import Features
+import Training
+
+/// How a model's probabilities match the outcomes of labelled leads: the time-based validation
+/// a model's card reports, and what `propensity evaluate` prints for any labelled data.
+public struct Evaluation: Codable, Equatable, Sendable {
+    /// The number of leads evaluated.
+    public let rows: Int
+    /// How many of them were won.
+    public let wins: Int
+    /// The earliest and latest close date among them (ISO 8601), when known.
+    public let closedFrom: String?
+    public let closedTo: String?
+    /// AUC, log-loss and Brier score; `nil` when the leads are all won or all lost.
+    public let metrics: ClassificationMetrics?
+    /// Predicted against observed win rates by decile of the probability.
+    public let calibration: CalibrationTable?
+    /// Win rates and lift by decile, highest probabilities first.
+    public let lift: LiftTable?
+
+    /// Evaluates `probabilities` against 0/1 `labels`.
+    ///
+    /// - Parameter closeTimes: The leads' close dates in seconds (NaN when unknown), for the
+    ///   date range.
+    public init(probabilities: [Double], labels: [Double], closeTimes: [Double]) {
+        precondition(probabilities.count == labels.count && closeTimes.count == labels.count, "One label and close date per probability.")
+        rows = labels.count
+        wins = Int(labels.reduce(0, +))
+        let known = closeTimes.filter { !$0.isNaN }
+        closedFrom = known.min().map(Timestamp.string(from:))
+        closedTo = known.max().map(Timestamp.string(from:))
+        metrics = ClassificationMetrics(probabilities: probabilities, labels: labels)
+        calibration = CalibrationTable(probabilities: probabilities, labels: labels)
+        lift = LiftTable(probabilities: probabilities, labels: labels)
+    }
+}

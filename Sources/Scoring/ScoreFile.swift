@@ -1,0 +1,157 @@
+import Foundation
+
+/// Writes scored leads as CSV or JSON Lines, atomically: the file appears complete or not at
+/// all.
+///
+/// Columns (CSV header; the same keys in JSON Lines, where the factors are arrays of objects
+/// with `feature`, `words` and `contribution`):
+///
+/// | column | meaning |
+/// |---|---|
+/// | `lead_id` | the lead's id |
+/// | `probability` | the close probability, 6 decimals |
+/// | `probability_low`, `probability_high` | its 90% range |
+/// | `score`, `grade` | `round(100·probability)`, and A–D by the model's cut points |
+/// | `score_7d_ago`, `score_change` | the score as of 7 days before (the trend window), and the change; empty for a lead that was not yet an SQL then |
+/// | `raising_1` … `raising_3` | the features raising the odds most, as `words: +0.61` |
+/// | `lowering_1` … `lowering_3` | the features lowering them most, as `words: -0.42` |
+public enum ScoreFile {
+    /// The output formats.
+    public enum Format: String, CaseIterable, Sendable {
+        case csv
+        case jsonl
+    }
+
+    /// Writes `scored` to `url` in `format`.
+    ///
+    /// - Throws: `AtomicFileError`; nothing is left at `url` then (an earlier file stays).
+    public static func write(_ scored: ScoredLeads, format: Format, to url: URL) throws(AtomicFileError) {
+        let writer = try AtomicFile.Writer(url)
+        defer { writer.discard() }
+        var out = ByteBuffer()
+        let trend = "score_\(formatDays(scored.trendFrom, scored.asOf))d_ago"
+        let top = scored.scores.topCount
+        if format == .csv {
+            var header = ["lead_id", "probability", "probability_low", "probability_high", "score", "grade", trend, "score_change"]
+            header += (0..<top).map { "raising_\($0 + 1)" } + (0..<top).map { "lowering_\($0 + 1)" }
+            out.append(header.joined(separator: ","))
+            out.append(byte: 0x0A)
+        }
+        let scores = scored.scores
+        for k in 0..<scored.count {
+            let earlier = scored.earlierScore[k]
+            let raising = scored.factors(k, raising: true), lowering = scored.factors(k, raising: false)
+            switch format {
+            case .csv:
+                out.appendCSVField(scored.leadID(k))
+                for value in [scores.probability[k], scores.low[k], scores.high[k]] {
+                    out.append(byte: 0x2C)
+                    out.appendFixed6(value)
+                }
+                out.append(",\(scores.score[k]),\(scores.grade(k).rawValue),")
+                if earlier >= 0 { out.append("\(earlier),\(scores.score[k] - earlier)") } else { out.append(byte: 0x2C) }
+                for factors in [raising, lowering] {
+                    for slot in 0..<top {
+                        out.append(byte: 0x2C)
+                        if slot < factors.count { out.appendCSVField(factors[slot].text) }
+                    }
+                }
+            case .jsonl:
+                out.append("{\"lead_id\":")
+                out.appendJSONString(scored.leadID(k))
+                for (key, value) in [("probability", scores.probability[k]), ("probability_low", scores.low[k]),
+                                     ("probability_high", scores.high[k])] {
+                    out.append(",\"\(key)\":")
+                    out.appendFixed6(value)
+                }
+                out.append(",\"score\":\(scores.score[k]),\"grade\":\"\(scores.grade(k).rawValue)\",\"\(trend)\":")
+                out.append(earlier >= 0 ? "\(earlier),\"score_change\":\(scores.score[k] - earlier)" : "null,\"score_change\":null")
+                for (key, factors) in [("raising", raising), ("lowering", lowering)] {
+                    out.append(",\"\(key)\":[")
+                    for (i, factor) in factors.enumerated() {
+                        if i > 0 { out.append(byte: 0x2C) }
+                        out.append("{\"feature\":")
+                        out.appendJSONString(factor.feature)
+                        out.append(",\"words\":")
+                        out.appendJSONString(factor.words)
+                        out.append(",\"contribution\":\(factor.contribution)}")
+                    }
+                    out.append(byte: 0x5D)
+                }
+                out.append(byte: 0x7D)
+            }
+            out.append(byte: 0x0A)
+            if out.bytes.count >= 1 << 20 {
+                try writer.append(Data(out.bytes))
+                out.bytes.removeAll(keepingCapacity: true)
+            }
+        }
+        try writer.append(Data(out.bytes))
+        try writer.commit()
+    }
+
+    /// The trend window in whole days, as the column name says it.
+    private static func formatDays(_ from: Double, _ to: Double) -> String {
+        let days = (to - from) / 86_400
+        return days == days.rounded() ? String(Int(days)) : String(days)
+    }
+}
+
+/// Bytes of an output file under construction.
+struct ByteBuffer {
+    var bytes: [UInt8] = []
+
+    mutating func append(byte: UInt8) { bytes.append(byte) }
+
+    mutating func append(_ text: String) { bytes.append(contentsOf: text.utf8) }
+
+    /// A value in [0, 1] with 6 decimals, as `0.304557`: printf's `%.6f` without its cost.
+    mutating func appendFixed6(_ value: Double) {
+        let micros = Int((min(max(value, 0), 1) * 1_000_000).rounded())
+        bytes.append(micros == 1_000_000 ? 0x31 : 0x30)
+        bytes.append(0x2E)
+        var digits = micros % 1_000_000
+        var buffer: (UInt8, UInt8, UInt8, UInt8, UInt8, UInt8) = (0, 0, 0, 0, 0, 0)
+        withUnsafeMutableBytes(of: &buffer) { raw in
+            for i in stride(from: 5, through: 0, by: -1) {
+                raw[i] = UInt8(0x30 + digits % 10)
+                digits /= 10
+            }
+            bytes.append(contentsOf: raw)
+        }
+    }
+
+    /// A CSV field, quoted when it holds a comma, quote or line break.
+    mutating func appendCSVField(_ text: String) {
+        let utf8 = text.utf8
+        guard utf8.contains(where: { $0 == 0x2C || $0 == 0x22 || $0 == 0x0A || $0 == 0x0D }) else {
+            bytes.append(contentsOf: utf8)
+            return
+        }
+        bytes.append(0x22)
+        for byte in utf8 {
+            if byte == 0x22 { bytes.append(0x22) }
+            bytes.append(byte)
+        }
+        bytes.append(0x22)
+    }
+
+    /// A JSON string literal.
+    mutating func appendJSONString(_ text: String) {
+        bytes.append(0x22)
+        for byte in text.utf8 {
+            switch byte {
+            case 0x22: bytes.append(contentsOf: [0x5C, 0x22])
+            case 0x5C: bytes.append(contentsOf: [0x5C, 0x5C])
+            case 0x0A: bytes.append(contentsOf: [0x5C, 0x6E])
+            case 0x0D: bytes.append(contentsOf: [0x5C, 0x72])
+            case 0x09: bytes.append(contentsOf: [0x5C, 0x74])
+            case 0..<0x20:
+                let hex = Array("0123456789abcdef".utf8)
+                bytes.append(contentsOf: [0x5C, 0x75, 0x30, 0x30, hex[Int(byte >> 4)], hex[Int(byte & 15)]])
+            default: bytes.append(byte)
+            }
+        }
+        bytes.append(0x22)
+    }
+}

@@ -1,0 +1,107 @@
+import Features
+import Foundation
+
+/// The scores of many leads, column by column: what the scorer computes for each block of
+/// leads, appended in order.
+public struct LeadScores: Sendable {
+    /// The grade cut points the scores are graded with.
+    public let grades: GradeScale
+    /// Close probabilities.
+    public private(set) var probability: [Double] = []
+    /// The 90% range of each probability (delta method on the logit scale).
+    public private(set) var low: [Double] = []
+    public private(set) var high: [Double] = []
+    /// `round(100·probability)`.
+    public private(set) var score: [Int] = []
+    /// Per lead, `topCount` feature indices raising the odds, most first (-1 = none), and their
+    /// contributions; likewise lowering.
+    public private(set) var raising: [Int32] = []
+    public private(set) var raisingBy: [Double] = []
+    public private(set) var lowering: [Int32] = []
+    public private(set) var loweringBy: [Double] = []
+    /// Factors listed per lead and direction.
+    public private(set) var topCount = 0
+
+    public init(grades: GradeScale) {
+        self.grades = grades
+    }
+
+    /// The number of leads.
+    public var count: Int { probability.count }
+
+    /// Lead `k`'s grade.
+    public func grade(_ k: Int) -> Grade { grades.grade(score: score[k]) }
+
+    /// Appends a block the kernel scored.
+    mutating func append(_ block: ScoreKernel.Scores) {
+        probability += block.probability
+        low += block.low
+        high += block.high
+        score += block.probability.map(GradeScale.score(probability:))
+        topCount = block.topCount
+        raising += block.raising
+        raisingBy += block.raisingBy
+        lowering += block.lowering
+        loweringBy += block.loweringBy
+    }
+}
+
+/// The open leads of a CRM export, scored: what `propensity score` writes.
+public struct ScoredLeads: Sendable {
+    let data: CRMDataSet
+    let scorer: CRMScorer
+    /// The scored leads' rows in the leads table, in file order.
+    public let rows: [Int]
+    /// The instant scored as of, and the earlier one the trend compares with (seconds).
+    public let asOf: Double
+    public let trendFrom: Double
+    let raw: RawFeatures
+    /// The scores as of `asOf`.
+    public let scores: LeadScores
+    /// Per lead, the score as of `trendFrom`, or -1 when the lead was not yet an SQL then.
+    public let earlierScore: [Int]
+    /// Rows skipped as invalid (only when skipping was chosen).
+    public let skipped: SkippedRows
+    /// The number of event rows read.
+    public let eventCount: Int
+    /// The latest event time in the events file (seconds), -∞ without events.
+    public let latestEventTime: Double
+
+    /// The number of scored leads.
+    public var count: Int { rows.count }
+
+    /// Lead `k`'s id.
+    public func leadID(_ k: Int) -> String { data.leadID(at: rows[k]) }
+
+    /// Lead `k`'s factors in one direction: feature name, value in words, contribution.
+    public func factors(_ k: Int, raising: Bool) -> [Factor] {
+        let top = scores.topCount
+        let indices = raising ? scores.raising : scores.lowering
+        let values = raising ? scores.raisingBy : scores.loweringBy
+        return (k * top..<(k + 1) * top).compactMap { slot in
+            let feature = Int(indices[slot])
+            guard feature >= 0 else { return nil }
+            return Factor(feature: scorer.pipeline.spec.features[feature].name,
+                          words: scorer.words(raw, feature: feature, lead: rows[k]), contribution: values[slot])
+        }
+    }
+}
+
+/// One feature's part in a lead's score.
+public struct Factor: Codable, Equatable, Sendable {
+    /// The feature's name in the spec.
+    public let feature: String
+    /// Its value in words.
+    public let words: String
+    /// Its contribution to the log-odds, relative to the average training lead.
+    public let contribution: Double
+
+    public init(feature: String, words: String, contribution: Double) {
+        self.feature = feature
+        self.words = words
+        self.contribution = contribution
+    }
+
+    /// "5 contacts engaged in the 14 days after sql_at: +0.61".
+    public var text: String { "\(words): \(String(format: "%+.2f", contribution))" }
+}
