@@ -59,6 +59,17 @@ public enum CSVError: Error, Equatable, Sendable, CustomStringConvertible {
     /// The bytes of a field are not valid UTF-8; `line` is the line of the first bad byte.
     case invalidUTF8(file: String, line: Int, column: CSVColumn)
 
+    /// The 1-based line of the problem, when it is inside the file.
+    public var line: Int? {
+        switch self {
+        case .unreadableFile, .noHeader: return nil
+        case .emptyHeaderName(_, let line, _), .duplicateHeaderName(_, let line, _, _, _), .unterminatedQuote(_, let line, _),
+             .quoteInUnquotedField(_, let line, _), .textAfterClosingQuote(_, let line, _), .raggedRow(_, let line, _, _),
+             .invalidUTF8(_, let line, _):
+            return line
+        }
+    }
+
     public var description: String {
         switch self {
         case .unreadableFile(let path, let reason):

@@ -54,7 +54,7 @@ public struct CRMScorer: Sendable {
     public func scoreOpenLeads(in directory: URL, asOf: Date,
                                progress: (@Sendable (Stage) -> Void)? = nil) throws -> ScoredLeads {
         progress?(.readingTables)
-        let data = try CRMDataSet(spec: pipeline.spec, directory: directory, skipInvalidRows: skipInvalidRows)
+        let data = try readData(directory)
         let now = asOf.timeIntervalSince1970
         let earlier = now - trendDays * Timestamp.secondsPerDay
         let open = (0..<data.leadCount).filter { data.outcomes[$0] == .open }
@@ -82,6 +82,12 @@ public struct CRMScorer: Sendable {
         return ScoredLeads(data: data, scorer: self, rows: open, asOf: now, trendFrom: earlier, raw: raws[0],
                            scores: current, earlierScore: earlierScore, skipped: skipped,
                            eventCount: raws[0].eventCount, latestEventTime: raws[0].latestEventTime)
+    }
+
+    /// The tables of `directory`, without the leads columns the spec does not read.
+    func readData(_ directory: URL) throws(CRMDataError) -> CRMDataSet {
+        try CRMDataSet(spec: pipeline.spec, directory: directory, skipInvalidRows: skipInvalidRows,
+                       keepingOtherLeadColumns: false, threads: threads)
     }
 
     /// The model's column ranges, one per spec feature.

@@ -87,7 +87,7 @@ public struct CRMTrainer: Sendable {
     ///   perfect separation without a penalty).
     public func train(spec: FeatureSpec, directory: URL, progress: (@Sendable (Stage) -> Void)? = nil) throws -> Result {
         progress?(.readingTables)
-        let data = try CRMDataSet(spec: spec, directory: directory, skipInvalidRows: skipInvalidRows)
+        let data = try CRMDataSet(spec: spec, directory: directory, skipInvalidRows: skipInvalidRows, threads: threads)
         let raw = try FeatureExtractor.rawFeatures(data, cutoffs: data.cutoffs(openLeadsAsOf: nil),
                                                    skipInvalidRows: skipInvalidRows, threads: threads) {
             progress?(.readingEvents(count: $0))

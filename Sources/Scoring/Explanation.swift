@@ -56,7 +56,7 @@ extension CRMScorer {
     ///
     /// - Throws: `ScoringError.unknownLead`, or `CRMDataError` for bad tables.
     public func explain(leadID: String, in directory: URL, asOf: Date) throws -> Explanation {
-        let data = try CRMDataSet(spec: pipeline.spec, directory: directory, skipInvalidRows: skipInvalidRows)
+        let data = try readData(directory)
         guard let lead = data.leadIndex(of: leadID) else {
             throw ScoringError.unknownLead(id: leadID, file: pipeline.spec.tables.leads.file)
         }
@@ -91,7 +91,7 @@ extension CRMScorer {
     /// - Throws: `CRMDataError` for bad tables.
     public func evaluate(_ directory: URL, progress: (@Sendable (Stage) -> Void)? = nil) throws -> Evaluation {
         progress?(.readingTables)
-        let data = try CRMDataSet(spec: pipeline.spec, directory: directory, skipInvalidRows: skipInvalidRows)
+        let data = try readData(directory)
         let raw = try FeatureExtractor.rawFeatures(data, cutoffs: data.cutoffs(openLeadsAsOf: nil),
                                                    skipInvalidRows: skipInvalidRows, threads: threads) {
             progress?(.readingEvents(count: $0))

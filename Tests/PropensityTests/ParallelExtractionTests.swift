@@ -68,4 +68,42 @@ struct ParallelExtractionTests {
         #expect(error?.line == 60_000)
         #expect(error?.message.hasPrefix("the contact `nobody-60000`") == true)
     }
+
+    @Test("the tables read on three threads give the same data set; the first error is the companies table's")
+    func tablesOnThreads() throws {
+        let (_, directory) = try Self.export(plantBadRows: false)
+        let spec = try FeatureSpec(contentsOf: directory.appending(path: "spec.yaml"))
+        let one = try CRMDataSet(spec: spec, directory: directory, threads: 1)
+        let three = try CRMDataSet(spec: spec, directory: directory, threads: 3)
+        #expect(one.leadCount == three.leadCount && one.outcomes == three.outcomes)
+        #expect((0..<one.leadCount).allSatisfy { one.leadID(at: $0) == three.leadID(at: $0) })
+        let (a, b) = (one.cutoffs(openLeadsAsOf: 0), three.cutoffs(openLeadsAsOf: 0))
+        #expect(a.indices.allSatisfy { a[$0] == b[$0] || (a[$0].isNaN && b[$0].isNaN) })
+        let cutoffs = one.cutoffs(openLeadsAsOf: Timestamp.seconds(from: "2025-07-01"))
+        let x = try FeatureExtractor.rawFeatures(one, cutoffs: cutoffs), y = try FeatureExtractor.rawFeatures(three, cutoffs: cutoffs)
+        for (index, values) in x.numbers {
+            #expect(values.indices.allSatisfy { values[$0] == y.numbers[index]![$0] || (values[$0].isNaN && y.numbers[index]![$0].isNaN) })
+        }
+        // Without the unread leads columns there is nothing for the leakage check to compare.
+        let lean = try CRMDataSet(spec: spec, directory: directory, keepingOtherLeadColumns: false, threads: 3)
+        #expect(lean.leadColumns.count < one.leadColumns.count)
+        #expect(!lean.leadColumns.contains { $0.name == "forecast_category" })
+
+        // Bad rows in the companies and the contacts tables: the companies' error comes first.
+        for file in ["companies.csv", "contacts.csv"] {
+            let url = directory.appending(path: file)
+            var text = try String(contentsOf: url, encoding: .utf8)
+            let secondLine = text.index(after: text.firstIndex(of: "\n")!)
+            text.insert(contentsOf: ",\n", at: secondLine)  // a row with an empty id on line 2
+            try Data(text.utf8).write(to: url)
+        }
+        for threads in [1, 3] {
+            do {
+                _ = try CRMDataSet(spec: spec, directory: directory, threads: threads)
+                Issue.record("bad tables were read")
+            } catch {
+                #expect(error.file == "companies.csv" && error.line == 2, "\(error)")
+            }
+        }
+    }
 }

@@ -1,3 +1,5 @@
+import Dispatch
+import Synchronization
 import Foundation
 
 /// What became of an SQL, by the spec's label rule.
@@ -56,24 +58,63 @@ public struct CRMDataSet: Sendable {
     /// - Parameters:
     ///   - skipInvalidRows: Skip and count rows with unparsable values, duplicate ids, unknown
     ///     references or a closed lead without its cut-off anchor, instead of stopping at the first.
-    /// - Throws: `CRMDataError` naming the file, line, column and spec entry of the problem.
-    public init(spec: FeatureSpec, directory: URL, skipInvalidRows: Bool = false) throws(CRMDataError) {
+    ///   - keepingOtherLeadColumns: Also keep the leads columns the spec does not read (as
+    ///     text), for `leadColumns` and the leakage check; default true. Scoring does without.
+    ///   - threads: Read the companies, leads and contacts tables at once on up to this many
+    ///     threads; default 1. The data set is the same for any count.
+    /// - Throws: `CRMDataError` naming the file, line, column and spec entry of the problem
+    ///   (the first in the order companies, leads, contacts).
+    public init(spec: FeatureSpec, directory: URL, skipInvalidRows: Bool = false, keepingOtherLeadColumns: Bool = true,
+                threads: Int = 1) throws(CRMDataError) {
         self.spec = spec
         self.directory = directory
         let requirements = try Self.requirements(of: spec)
         let tables = spec.tables
         var skipped = SkippedRows()
 
-        var companies: LoadedTable?
+        // The three tables are independent files: read them at once, then link them.
+        var loads: [@Sendable () -> Result<LoadedTable, CRMDataError>] = []
         if let table = tables.companies {
-            companies = try LoadedTable(url: directory.appending(path: table.file),
-                                        required: [ColumnRequirement(column: table.id, role: .id, entry: "tables.companies.id")]
-                                            + requirements.companies,
-                                        keepOthers: false, skipInvalid: skipInvalidRows)
-            skipped.merge(companies!.skipped)
+            loads.append {
+                Self.load(url: directory.appending(path: table.file),
+                          required: [ColumnRequirement(column: table.id, role: .id, entry: "tables.companies.id")]
+                              + requirements.companies,
+                          keepOthers: false, skipInvalid: skipInvalidRows)
+            }
         }
-        var leads = try LoadedTable(url: directory.appending(path: tables.leads.file), required: requirements.leads,
-                                    keepOthers: true, skipInvalid: skipInvalidRows)
+        loads.append {
+            Self.load(url: directory.appending(path: tables.leads.file), required: requirements.leads,
+                      keepOthers: keepingOtherLeadColumns, skipInvalid: skipInvalidRows)
+        }
+        if let table = tables.contacts {
+            var required = [ColumnRequirement(column: table.id, role: .id, entry: "tables.contacts.id")]
+            let ownerColumn = table.lead ?? table.company!
+            required.append(ColumnRequirement(column: ownerColumn, role: .text,
+                                              entry: table.lead != nil ? "tables.contacts.lead" : "tables.contacts.company"))
+            if let role = table.role { required.append(ColumnRequirement(column: role, role: .text, entry: "tables.contacts.role")) }
+            let columns = required
+            loads.append {
+                Self.load(url: directory.appending(path: table.file), required: columns, keepOthers: false,
+                          skipInvalid: skipInvalidRows)
+            }
+        }
+        var results = [Result<LoadedTable, CRMDataError>?](repeating: nil, count: loads.count)
+        if threads > 1 {
+            let shared = Mutex(results)
+            let jobs = loads
+            DispatchQueue.concurrentPerform(iterations: jobs.count) { k in
+                let result = jobs[k]()
+                shared.withLock { $0[k] = result }
+            }
+            results = shared.withLock { $0 }
+        } else {
+            for k in loads.indices { results[k] = loads[k]() }
+        }
+        var loaded = try results.map { result throws(CRMDataError) in try result!.get() }
+        let companies = tables.companies != nil ? loaded.removeFirst() : nil
+        var leads = loaded.removeFirst()
+        let loadedContacts = tables.contacts != nil ? loaded.removeFirst() : nil
+        if let companies { skipped.merge(companies.skipped) }
         if tables.leads.id == nil {
             for row in 0..<leads.rowCount { leads.ids.insert("\(row + 1)") }
         }
@@ -145,14 +186,8 @@ public struct CRMDataSet: Sendable {
         var contactRole: [Int32] = []
         var contactIDs = ByteStringTable()
         var roles = ByteStringTable()
-        if let table = tables.contacts {
-            var required = [ColumnRequirement(column: table.id, role: .id, entry: "tables.contacts.id")]
+        if let table = tables.contacts, let contacts = loadedContacts {
             let ownerColumn = table.lead ?? table.company!
-            required.append(ColumnRequirement(column: ownerColumn, role: .text,
-                                              entry: table.lead != nil ? "tables.contacts.lead" : "tables.contacts.company"))
-            if let role = table.role { required.append(ColumnRequirement(column: role, role: .text, entry: "tables.contacts.role")) }
-            let contacts = try LoadedTable(url: directory.appending(path: table.file), required: required,
-                                           keepOthers: false, skipInvalid: skipInvalidRows)
             skipped.merge(contacts.skipped)
             let owners = contacts.texts[ownerColumn]!
             let ownerTable = table.lead != nil ? leads.ids : companies?.ids
@@ -259,6 +294,16 @@ public struct CRMDataSet: Sendable {
                 return (name, .timestamps(text.codes.map { $0 < 0 ? .nan : stamps[Int($0)]! }))
             }
             return (name, .text(text.codes.map { $0 < 0 ? nil : levels[Int($0)] }))
+        }
+    }
+
+    /// Reads one table, the error kept as a value (to cross threads).
+    private static func load(url: URL, required: [ColumnRequirement], keepOthers: Bool,
+                             skipInvalid: Bool) -> Result<LoadedTable, CRMDataError> {
+        do {
+            return .success(try LoadedTable(url: url, required: required, keepOthers: keepOthers, skipInvalid: skipInvalid))
+        } catch {
+            return .failure(error)
         }
     }
 

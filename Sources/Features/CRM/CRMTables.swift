@@ -50,7 +50,7 @@ struct LoadedTable: Sendable {
         do {
             reader = try CSVReader(contentsOf: url)
         } catch {
-            throw CRMDataError(file: file, message: Self.csvMessage(error))
+            throw Self.dataError(error, file: file)
         }
         header = reader.header
 
@@ -156,10 +156,15 @@ struct LoadedTable: Sendable {
         } catch let error as CRMDataError {
             throw error
         } catch let error as CSVError {
-            throw CRMDataError(file: file, message: Self.csvMessage(error))
+            throw Self.dataError(error, file: file)
         } catch {
             throw CRMDataError(file: file, message: "\(error)")
         }
+    }
+
+    /// A CSV error as a data error, with its line.
+    static func dataError(_ error: CSVError, file: String) -> CRMDataError {
+        CRMDataError(file: file, line: error.line, message: csvMessage(error))
     }
 
     static func csvMessage(_ error: CSVError) -> String {

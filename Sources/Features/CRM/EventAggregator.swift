@@ -237,7 +237,7 @@ struct EventAggregator {
         do {
             readers = try CSVReader.parts(of: url, count: max(1, threads))
         } catch {
-            throw CRMDataError(file: file, message: LoadedTable.csvMessage(error))
+            throw LoadedTable.dataError(error, file: file)
         }
         let counter = Mutex(0)
         let reportEvents: @Sendable (Int) -> Void = { count in
@@ -269,7 +269,7 @@ struct EventAggregator {
                 do {
                     readers = [try CSVReader(contentsOf: url)]
                 } catch {
-                    throw CRMDataError(file: file, message: LoadedTable.csvMessage(error))
+                    throw LoadedTable.dataError(error, file: file)
                 }
                 parts = [accumulate(readers[0], table: table, rows: rows, layout: layout, contactInfo: contactInfo,
                                     skipInvalidRows: skipInvalidRows, reportEvents: reportEvents)]
@@ -384,7 +384,7 @@ struct EventAggregator {
         } catch let thrown as CRMDataError {
             error = thrown
         } catch let thrown as CSVError {
-            error = CRMDataError(file: file, message: LoadedTable.csvMessage(thrown))
+            error = LoadedTable.dataError(thrown, file: file)
             csvError = thrown
         } catch let thrown {
             error = CRMDataError(file: file, message: "\(thrown)")
