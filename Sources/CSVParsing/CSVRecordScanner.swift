@@ -70,31 +70,45 @@ enum CSVRecordScanner {
         firstLine: Int,
         into spans: inout [CSVFieldSpan]
     ) -> Outcome {
+        // Fields are written in place through a pointer (one uniqueness check per record, not
+        // per field); a record with more fields than `spans` holds grows it and is rescanned.
+        while true {
+            let (outcome, fieldCount) = spans.withUnsafeMutableBufferPointer { output in
+                scan(bytes, from: start, isFinal: isFinal, firstLine: firstLine, into: output)
+            }
+            guard let outcome else {
+                spans.append(contentsOf: repeatElement(
+                    CSVFieldSpan(start: 0, end: 0, isQuoted: false, hasEscapedQuotes: false), count: max(8, spans.count)))
+                continue
+            }
+            if case .record = outcome, spans.count > fieldCount { spans.removeLast(spans.count - fieldCount) }
+            return outcome
+        }
+    }
+
+    /// `scan(_:from:isFinal:firstLine:into:)` writing into `output`: `nil` when the record
+    /// has more fields than `output` holds, and otherwise the outcome and the field count.
+    private static func scan(
+        _ bytes: UnsafeBufferPointer<UInt8>,
+        from start: Int,
+        isFinal: Bool,
+        firstLine: Int,
+        into output: UnsafeMutableBufferPointer<CSVFieldSpan>
+    ) -> (Outcome?, Int) {
         let end = bytes.count
         var i = start
-        guard i < end else { return isFinal ? .endOfInput : .needMoreInput }
-        if bytes[i] == lineFeed { return .blankLine(end: i + 1) }
+        guard i < end else { return (isFinal ? .endOfInput : .needMoreInput, 0) }
+        if bytes[i] == lineFeed { return (.blankLine(end: i + 1), 0) }
         if bytes[i] == carriageReturn {
-            if i + 1 == end { return isFinal ? .blankLine(end: i + 1) : .needMoreInput }
-            if bytes[i + 1] == lineFeed { return .blankLine(end: i + 2) }
+            if i + 1 == end { return (isFinal ? .blankLine(end: i + 1) : .needMoreInput, 0) }
+            if bytes[i + 1] == lineFeed { return (.blankLine(end: i + 2), 0) }
         }
+        let raw = UnsafeRawPointer(bytes.baseAddress!)
 
-        // Fields overwrite the previous record's in place; `spans` is cut to length at the end.
         var fieldCount = 0
-        func append(_ span: CSVFieldSpan) {
-            if fieldCount < spans.count {
-                spans[fieldCount] = span
-            } else {
-                spans.append(span)
-            }
-            fieldCount += 1
-        }
-        func finish(end: Int, nextLine: Int, highBits: UInt8) -> Outcome {
-            if spans.count > fieldCount { spans.removeLast(spans.count - fieldCount) }
-            return .record(end: end, nextLine: nextLine, sawNonASCII: highBits >= 0x80)
-        }
         var line = firstLine
-        var highBits: UInt8 = 0
+        // Every field byte OR-ed together, eight at a time: a set high bit means non-ASCII.
+        var highBits: UInt64 = 0
         while true {
             if i < end && bytes[i] == quote {
                 // A quoted field: runs to the next quote that is not doubled, across commas and
@@ -106,8 +120,8 @@ enum CSVRecordScanner {
                 let contentEnd: Int
                 while true {
                     guard i < end else {
-                        if !isFinal { return .needMoreInput }
-                        return .malformed(.unterminatedQuote, line: openingLine, field: fieldCount + 1)
+                        if !isFinal { return (.needMoreInput, fieldCount) }
+                        return (.malformed(.unterminatedQuote, line: openingLine, field: fieldCount + 1), fieldCount)
                     }
                     let byte = bytes[i]
                     if byte == quote {
@@ -123,14 +137,16 @@ enum CSVRecordScanner {
                         break
                     }
                     if byte == lineFeed { line += 1 }
-                    highBits |= byte
+                    highBits |= UInt64(byte)
                     i += 1
                 }
-                append(CSVFieldSpan(
-                    start: contentStart, end: contentEnd, isQuoted: true, hasEscapedQuotes: hasEscapedQuotes))
+                guard fieldCount < output.count else { return (nil, fieldCount) }
+                output[fieldCount] = CSVFieldSpan(
+                    start: contentStart, end: contentEnd, isQuoted: true, hasEscapedQuotes: hasEscapedQuotes)
+                fieldCount += 1
                 guard i < end else {
-                    if !isFinal { return .needMoreInput }
-                    return finish(end: i, nextLine: line + 1, highBits: highBits)
+                    if !isFinal { return (.needMoreInput, fieldCount) }
+                    return (record(end: i, nextLine: line + 1, highBits: highBits), fieldCount)
                 }
                 let byte = bytes[i]
                 if byte == comma {
@@ -138,43 +154,75 @@ enum CSVRecordScanner {
                     continue
                 }
                 if byte == lineFeed {
-                    return finish(end: i + 1, nextLine: line + 1, highBits: highBits)
+                    return (record(end: i + 1, nextLine: line + 1, highBits: highBits), fieldCount)
                 }
                 if byte == carriageReturn {
                     if i + 1 == end {
-                        if !isFinal { return .needMoreInput }
-                        return finish(end: i + 1, nextLine: line + 1, highBits: highBits)
+                        if !isFinal { return (.needMoreInput, fieldCount) }
+                        return (record(end: i + 1, nextLine: line + 1, highBits: highBits), fieldCount)
                     }
                     if bytes[i + 1] == lineFeed {
-                        return finish(end: i + 2, nextLine: line + 1, highBits: highBits)
+                        return (record(end: i + 2, nextLine: line + 1, highBits: highBits), fieldCount)
                     }
                 }
-                return .malformed(.textAfterClosingQuote, line: line, field: fieldCount)
+                return (.malformed(.textAfterClosingQuote, line: line, field: fieldCount), fieldCount)
             } else {
-                // An unquoted field: runs to the next comma or line break.
+                // An unquoted field: runs to the next comma, line break or (misplaced) quote,
+                // found eight bytes at a time while eight remain, then byte by byte.
                 let fieldStart = i
+                while i + 8 <= end {
+                    let word = UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: i, as: UInt64.self))
+                    let stops = zeroBytes(word ^ commas) | zeroBytes(word ^ lineFeeds) | zeroBytes(word ^ quotes)
+                    if stops == 0 {
+                        highBits |= word
+                        i += 8
+                        continue
+                    }
+                    let offset = stops.trailingZeroBitCount / 8
+                    highBits |= word & ((1 << UInt64(offset * 8)) &- 1)
+                    i += offset
+                    break
+                }
                 while i < end {
                     let byte = bytes[i]
                     if byte == comma || byte == lineFeed || byte == quote { break }
-                    highBits |= byte
+                    highBits |= UInt64(byte)
                     i += 1
                 }
-                if i == end && !isFinal { return .needMoreInput }
+                if i == end && !isFinal { return (.needMoreInput, fieldCount) }
                 let byte: UInt8 = i < end ? bytes[i] : lineFeed
                 if byte == quote {
-                    return .malformed(.quoteInUnquotedField, line: line, field: fieldCount + 1)
+                    return (.malformed(.quoteInUnquotedField, line: line, field: fieldCount + 1), fieldCount)
                 }
                 var fieldEnd = i
                 if byte == lineFeed && fieldEnd > fieldStart && bytes[fieldEnd - 1] == carriageReturn {
                     fieldEnd -= 1
                 }
-                append(CSVFieldSpan(start: fieldStart, end: fieldEnd, isQuoted: false, hasEscapedQuotes: false))
+                guard fieldCount < output.count else { return (nil, fieldCount) }
+                output[fieldCount] = CSVFieldSpan(start: fieldStart, end: fieldEnd, isQuoted: false, hasEscapedQuotes: false)
+                fieldCount += 1
                 if byte == comma {
                     i += 1
                     continue
                 }
-                return finish(end: min(i + 1, end), nextLine: line + 1, highBits: highBits)
+                return (record(end: min(i + 1, end), nextLine: line + 1, highBits: highBits), fieldCount)
             }
         }
+    }
+
+    @inline(__always)
+    private static func record(end: Int, nextLine: Int, highBits: UInt64) -> Outcome {
+        .record(end: end, nextLine: nextLine, sawNonASCII: highBits & 0x8080_8080_8080_8080 != 0)
+    }
+
+    private static let commas: UInt64 = 0x2C2C_2C2C_2C2C_2C2C
+    private static let lineFeeds: UInt64 = 0x0A0A_0A0A_0A0A_0A0A
+    private static let quotes: UInt64 = 0x2222_2222_2222_2222
+
+    /// The high bit of each byte of `word` that is zero, and possibly of bytes above the first
+    /// zero byte (a borrow runs upward from it): exact up to and including the lowest one.
+    @inline(__always)
+    private static func zeroBytes(_ word: UInt64) -> UInt64 {
+        (word &- 0x0101_0101_0101_0101) & ~word & 0x8080_8080_8080_8080
     }
 }

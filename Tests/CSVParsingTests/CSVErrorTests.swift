@@ -118,6 +118,21 @@ struct CSVErrorTests {
             readingError("\"a\"b,c\n") == .textAfterClosingQuote(file: "data.csv", line: 1, column: CSVColumn(number: 1)))
     }
 
+    @Test("a quote or an invalid byte at any position of a long unquoted field is found in that field")
+    func reportsProblemsAnywhereInALongField() {
+        for position in 0..<20 {
+            var field = Array("abcdefghijklmnopqrst".utf8)
+            if position > 0 {  // a quote first opens a quoted field
+                field[position] = 0x22
+                #expect(readingError(Array("id,name,x\n1,".utf8) + field + Array(",y\n".utf8))
+                    == .quoteInUnquotedField(file: "data.csv", line: 2, column: CSVColumn(number: 2, name: "name")))
+            }
+            field[position] = 0xFF
+            #expect(readingError(Array("id,name,x\n1,ok,x\n2,".utf8) + field + Array(",y\n".utf8))
+                == .invalidUTF8(file: "data.csv", line: 3, column: CSVColumn(number: 2, name: "name")))
+        }
+    }
+
     @Test func reportsInvalidUTF8AtTheLineOfTheBadByte() {
         let text = Array("id,note\n1,ok\n2,\"fine\nstill fine\n".utf8) + [0xC3, 0x28] + Array("\"\n".utf8)
         let error = readingError(text)

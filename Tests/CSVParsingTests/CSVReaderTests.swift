@@ -26,6 +26,28 @@ private func parse(
 }
 
 struct CSVReaderTests {
+    @Test("fields of every length up to 20 bytes, with a non-ASCII letter anywhere, end where they should")
+    func fieldsOfEveryLength() throws {
+        // Unquoted fields are searched eight bytes at a time, so every length and every
+        // position of a stop byte or a multi-byte letter within a word is a case of its own.
+        var text = "a,b,c\r\n"
+        var expected: [[String?]] = []
+        for length in 0...20 {
+            for accent in -1..<length {
+                let letters = (0..<length).map { k in k == accent ? "é" : String(UnicodeScalar(UInt8(97 + k % 26))) }
+                let field = letters.joined()
+                let second = String(repeating: "x", count: (length * 7 + accent + 1) % 19)
+                text += "\(field),\(second),z\(length)" + (accent % 2 == 0 ? "\r\n" : "\n")
+                expected.append([field.isEmpty ? nil : field, second.isEmpty ? nil : second, "z\(length)"])
+            }
+        }
+        for bufferSize in [CSVReader.defaultBufferSize, 5, 13] {
+            let result = try parse(text, bufferSize: bufferSize)
+            #expect(result.rows == expected)
+            #expect(result.lines == Array(2..<(2 + expected.count)))
+        }
+    }
+
     @Test func readsAPlainTable() throws {
         let result = try parse("id,name,amount\n1,Ada,12.5\n2,Grace,7\n")
         #expect(result.header == ["id", "name", "amount"])

@@ -1,5 +1,6 @@
 @testable import Features
 import Testing
+import TestSupport
 
 /// ISO 8601 parsing against Python's `datetime.fromisoformat(...).timestamp()`, and the id table.
 struct TimestampTests {
@@ -12,6 +13,14 @@ struct TimestampTests {
         ("2100-03-01 00:00", 4_107_542_400),
         ("2025-03-04T14:05:09", 1_741_097_109),
         ("2025-03-04T14:05:09+02", 1_741_089_909),
+        // The fixed shape YYYY-MM-DDTHH:MM:SSZ, which has a reader of its own.
+        ("1999-12-31T23:59:59Z", 946_684_799),
+        ("2024-02-29T12:34:56Z", 1_709_210_096),
+        ("1900-03-01T00:00:00Z", -2_203_891_200),
+        ("2038-01-19T03:14:08Z", 2_147_483_648),
+        ("0001-01-01T00:00:00Z", -62_135_596_800),
+        ("9999-12-31T23:59:59Z", 253_402_300_799),
+        ("2024-02-29t12:34:56z", 1_709_210_096),
     ])
     func accepted(text: String, seconds: Double) {
         #expect(Timestamp.seconds(from: text) == seconds)
@@ -21,6 +30,8 @@ struct TimestampTests {
         "", "2025-3-4", "2025-02-29", "1900-02-29", "2025-04-31", "2025-13-01", "2025-03-04T24:00", "2025-03-04T12:60",
         "2025-03-04T12:00:60", "2025-03-04T12", "2025-03-04T12:00:00.", "2025-03-04T12:00:00Zs", "2025-03-04T12:00+2:00",
         "04/03/2025", "2025-03-04 ", "now",
+        "2025-02-29T00:00:00Z", "2025-03-04T24:00:00Z", "2025-03-04T12:60:00Z", "2025-03-04T12:00:60Z",
+        "2O25-03-04T12:00:00Z", "2025-00-04T12:00:00Z", "2025-03-00T12:00:00Z", "2025-03-04T12:00:00X", "2025-03-04T12:0a:00Z",
     ])
     func refused(text: String) {
         #expect(Timestamp.seconds(from: text) == nil)
@@ -35,6 +46,42 @@ struct TimestampTests {
         for days in stride(from: -146_097, through: 146_097, by: 1) {
             let (y, m, d) = Timestamp.civilFromDays(days)
             #expect(Timestamp.daysFromCivil(year: y, month: m, day: d) == days)
+        }
+    }
+
+    @Test("the fixed shape reads the same instants as the same text with a +00:00 offset")
+    func fixedShapeAgreesWithGeneralReader() {
+        var generator = SeededGenerator(seed: 11)
+        for _ in 0..<20_000 {
+            let seconds = Double(Int.random(in: -5_000_000_000...10_000_000_000, using: &generator))
+            let text = Timestamp.string(from: seconds)
+            #expect(text.utf8.count == 20 && text.hasSuffix("Z"))
+            #expect(Timestamp.seconds(from: text) == seconds, "\(text)")
+            #expect(Timestamp.seconds(from: String(text.dropLast()) + "+00:00") == seconds, "\(text)")
+        }
+    }
+
+    @Test("a key batch finds short, 16-byte and long keys, and misses unknown and missing ones")
+    func keyBatch() {
+        var table = ByteStringTable()
+        let stored = ["P1", "P1234", "P1234567", "P12345678", "exactly-16-bytes", "a-rather-long-contact-id-7", "é"]
+        for key in stored { table.insert(key) }
+        let asked: [String?] = ["P1234567", nil, "a-rather-long-contact-id-7", "a-rather-long-contact-id-8", "exactly-16-bytes",
+                                "P123456", "P12345678", "é", "P1", "exactly-16-bytez", "P1234"]
+        var batch = ByteStringTable.KeyBatch()
+        for key in asked {
+            if var key {
+                key.withUTF8 { batch.append($0) }
+            } else {
+                batch.appendMissing()
+            }
+        }
+        var found: [Int32] = []
+        table.lookUp(batch, into: &found)
+        #expect(found == [2, -1, 5, -1, 4, -1, 3, 6, 0, -1, 1])
+        for (i, key) in asked.enumerated() {
+            #expect(batch.isMissing(i) == (key == nil))
+            #expect(batch.key(at: i) == key ?? "")
         }
     }
 

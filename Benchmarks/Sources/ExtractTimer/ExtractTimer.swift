@@ -56,7 +56,7 @@ struct ExtractTimer: ParsableCommand {
         let total = zip(zip(tables, events), matrix).map { $0.0 + $0.1 + $1 }
         let result: [String: Any] = [
             "threads": threads, "cutoffSets": max(1, cutoffSets), "leads": leadCount, "events": eventCount, "rows": rows, "columns": columns,
-            "tablesSeconds": median(tables), "eventsSeconds": eventSeconds, "matrixSeconds": median(matrix),
+            "tablesSeconds": median(tables), "eventsSeconds": eventSeconds, "eventsSecondsMin": events.min()!, "matrixSeconds": median(matrix),
             "totalSeconds": median(total),
             "eventsPerSecond": Double(eventCount) / eventSeconds,
             "eventsPerSecondPerThread": Double(eventCount) / eventSeconds / Double(threads),

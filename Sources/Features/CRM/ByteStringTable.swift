@@ -34,8 +34,8 @@ struct ByteStringTable: Sendable {
 
     /// The index of `bytes`, or `nil` when it was never inserted.
     func index(of bytes: UnsafeBufferPointer<UInt8>) -> Int? {
-        let hash = Self.hash(bytes)
         let (head0, head1) = Self.heads(bytes)
+        let hash = Self.hash(bytes, head0: head0, head1: head1)
         let length = UInt64(bytes.count) << 32
         return slots.withUnsafeBufferPointer { slots in
             let mask = slots.count - 1
@@ -45,7 +45,7 @@ struct ByteStringTable: Sendable {
                 if slot.meta == 0 { return nil }
                 if slot.meta & 0xFFFF_FFFF_0000_0000 == length && slot.head0 == head0 && slot.head1 == head1 {
                     let index = Int(truncatingIfNeeded: slot.meta & 0xFFFF_FFFF) - 1
-                    if bytes.count <= 16 || tailEquals(index, bytes) { return index }
+                    if bytes.count <= 16 || tailEquals(index, UnsafeBufferPointer(rebasing: bytes[16...])) { return index }
                 }
                 position = (position + 1) & mask
             }
@@ -83,11 +83,13 @@ struct ByteStringTable: Sendable {
         return text.withUTF8 { insert($0) }
     }
 
-    private func tailEquals(_ index: Int, _ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
-        let start = offsets[index]
-        guard offsets[index + 1] - start == bytes.count else { return false }
+    /// Whether key `index` is `tail.count + 16` bytes long and ends with `tail`, given that
+    /// its first 16 bytes already matched.
+    private func tailEquals(_ index: Int, _ tail: UnsafeBufferPointer<UInt8>) -> Bool {
+        let start = offsets[index] + 16
+        guard offsets[index + 1] - start == tail.count else { return false }
         return arena.withUnsafeBufferPointer { arena in
-            for k in 16..<bytes.count where arena[start + k] != bytes[k] { return false }
+            for k in 0..<tail.count where arena[start + k] != tail[k] { return false }
             return true
         }
     }
@@ -109,39 +111,60 @@ struct ByteStringTable: Sendable {
     }
 
     /// The first 16 bytes as two little-endian words, zero-padded.
+    ///
+    /// Short keys (ids like `P1234567`) are read with two overlapping loads rather than byte by
+    /// byte: this runs twice per event row.
     @inline(__always)
     fileprivate static func heads(_ bytes: UnsafeBufferPointer<UInt8>) -> (UInt64, UInt64) {
-        let raw = UnsafeRawBufferPointer(bytes)
-        if bytes.count >= 16 {
-            return (raw.loadUnaligned(fromByteOffset: 0, as: UInt64.self), raw.loadUnaligned(fromByteOffset: 8, as: UInt64.self))
+        let n = bytes.count
+        guard let base = bytes.baseAddress else { return (0, 0) }
+        let raw = UnsafeRawPointer(base)
+        func word(_ offset: Int) -> UInt64 { UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: offset, as: UInt64.self)) }
+        func half(_ offset: Int) -> UInt64 {
+            UInt64(UInt32(littleEndian: raw.loadUnaligned(fromByteOffset: offset, as: UInt32.self)))
         }
-        var words: (UInt64, UInt64) = (0, 0)
-        withUnsafeMutableBytes(of: &words) { target in
-            target.copyMemory(from: raw)
-        }
-        return (UInt64(littleEndian: words.0), UInt64(littleEndian: words.1))
+        if n >= 16 { return (word(0), word(8)) }
+        // The last load overlaps the first; shifting drops the bytes read twice (a shift by 64
+        // or more gives 0 in Swift).
+        if n >= 8 { return (word(0), word(n - 8) >> UInt64((16 - n) * 8)) }
+        if n >= 4 { return (half(0) | (half(n - 4) >> UInt64((8 - n) * 8)) << 32, 0) }
+        var head: UInt64 = 0
+        for k in 0..<n { head |= UInt64(bytes[k]) << UInt64(8 * k) }
+        return (head, 0)
     }
 
-    /// A 64-bit hash: eight bytes at a time, each word mixed in with a multiply, and a final
-    /// avalanche so that the low bits (which pick the slot) depend on every byte.
+    /// A 64-bit hash: the key's length and two 16-byte heads each mixed in with a multiply,
+    /// then any further bytes eight at a time, and a final avalanche so that the low bits
+    /// (which pick the slot) depend on every byte.
     static func hash(_ bytes: UnsafeBufferPointer<UInt8>) -> UInt64 {
+        let (head0, head1) = heads(bytes)
+        return hash(bytes, head0: head0, head1: head1)
+    }
+
+    /// `hash(_:)` of `bytes` whose `heads(_:)` are known.
+    @inline(__always)
+    fileprivate static func hash(_ bytes: UnsafeBufferPointer<UInt8>, head0: UInt64, head1: UInt64) -> UInt64 {
         var h: UInt64 = 0x9E37_79B9_7F4A_7C15 ^ UInt64(bytes.count)
-        var i = 0
-        let raw = UnsafeRawBufferPointer(bytes)
-        while i + 8 <= bytes.count {
-            let word = raw.loadUnaligned(fromByteOffset: i, as: UInt64.self)
-            h = (h ^ word) &* 0xFF51_AFD7_ED55_8CCD
-            h ^= h >> 32
-            i += 8
+        h = (h ^ head0) &* 0xFF51_AFD7_ED55_8CCD
+        h ^= h >> 32
+        h = (h ^ head1) &* 0xC4CE_B9FE_1A85_EC53
+        if bytes.count > 16 {
+            let raw = UnsafeRawBufferPointer(bytes)
+            var i = 16
+            while i + 8 <= bytes.count {
+                h = (h ^ raw.loadUnaligned(fromByteOffset: i, as: UInt64.self)) &* 0xFF51_AFD7_ED55_8CCD
+                h ^= h >> 32
+                i += 8
+            }
+            var tail: UInt64 = 0
+            var shift: UInt64 = 0
+            while i < bytes.count {
+                tail |= UInt64(bytes[i]) << shift
+                shift += 8
+                i += 1
+            }
+            h = (h ^ tail) &* 0xC4CE_B9FE_1A85_EC53
         }
-        var tail: UInt64 = 0
-        var shift: UInt64 = 0
-        while i < bytes.count {
-            tail |= UInt64(bytes[i]) << shift
-            shift += 8
-            i += 1
-        }
-        h = (h ^ tail) &* 0xC4CE_B9FE_1A85_EC53
         h ^= h >> 29
         h = h &* 0xFF51_AFD7_ED55_8CCD
         return h ^ (h >> 32)
@@ -156,83 +179,96 @@ struct ByteStringTable: Sendable {
     func lookUp(_ batch: KeyBatch, into result: inout [Int32]) {
         result.removeAll(keepingCapacity: true)
         slots.withUnsafeBufferPointer { slots in
-            let mask = slots.count - 1
-            var sink: UInt64 = 0
-            for i in 0..<batch.count where batch.lengths[i] >= 0 {
-                sink &+= slots[Int(truncatingIfNeeded: batch.hashes[i]) & mask].meta
-            }
-            for i in 0..<batch.count {
-                let length = batch.lengths[i]
-                guard length >= 0 else {
-                    result.append(-1)
-                    continue
+            batch.keys.withUnsafeBufferPointer { keys in
+                let mask = slots.count - 1
+                var sink: UInt64 = 0
+                for key in keys where key.length >= 0 {
+                    sink &+= slots[Int(truncatingIfNeeded: key.hash) & mask].meta
                 }
-                let key = UInt64(length) << 32
-                var position = Int(truncatingIfNeeded: batch.hashes[i]) & mask
-                var found: Int32 = -1
-                while true {
-                    let slot = slots[position]
-                    if slot.meta == 0 { break }
-                    if slot.meta & 0xFFFF_FFFF_0000_0000 == key && slot.head0 == batch.heads0[i] && slot.head1 == batch.heads1[i] {
-                        let index = Int(truncatingIfNeeded: slot.meta & 0xFFFF_FFFF) - 1
-                        if length <= 16 || batch.withKey(at: i, { tailEquals(index, $0) }) {
-                            found = Int32(index)
-                            break
-                        }
+                for (i, key) in keys.enumerated() {
+                    guard key.length >= 0 else {
+                        result.append(-1)
+                        continue
                     }
-                    position = (position + 1) & mask
+                    let length = UInt64(key.length) << 32
+                    var position = Int(truncatingIfNeeded: key.hash) & mask
+                    var found: Int32 = -1
+                    while true {
+                        let slot = slots[position]
+                        if slot.meta == 0 { break }
+                        if slot.meta & 0xFFFF_FFFF_0000_0000 == length && slot.head0 == key.head0 && slot.head1 == key.head1 {
+                            let index = Int(truncatingIfNeeded: slot.meta & 0xFFFF_FFFF) - 1
+                            if key.length <= 16 || batch.withTail(at: i, { tailEquals(index, $0) }) {
+                                found = Int32(index)
+                                break
+                            }
+                        }
+                        position = (position + 1) & mask
+                    }
+                    result.append(found)
                 }
-                result.append(found)
+                // Keeps the touching loop from being optimized away; never true in practice.
+                if sink == 1 { result.append(-2) }
             }
-            // Keeps the touching loop from being optimized away; never true in practice.
-            if sink == 1 { result.append(-2) }
         }
     }
 
     /// Keys gathered for `lookUp(_:into:)`: hash, first 16 bytes and length of each, and the
-    /// bytes themselves (for long keys and for messages).
+    /// bytes after the first 16 of long keys (short keys are whole in their heads).
     struct KeyBatch {
-        fileprivate(set) var hashes: [UInt64] = []
-        fileprivate(set) var heads0: [UInt64] = []
-        fileprivate(set) var heads1: [UInt64] = []
-        /// -1 marks a missing key.
-        fileprivate(set) var lengths: [Int32] = []
-        private var starts: [Int] = []
-        private var bytes: [UInt8] = []
+        fileprivate struct Key {
+            var hash: UInt64
+            var head0: UInt64
+            var head1: UInt64
+            /// -1 marks a missing key.
+            var length: Int32
+            /// Where the bytes after the first 16 start in `tails`.
+            var tailStart: Int32
+        }
 
-        var count: Int { lengths.count }
+        fileprivate private(set) var keys: [Key] = []
+        private var tails: [UInt8] = []
+
+        var count: Int { keys.count }
+
+        /// Whether key `i` was appended as missing.
+        func isMissing(_ i: Int) -> Bool { keys[i].length < 0 }
 
         mutating func append(_ key: UnsafeBufferPointer<UInt8>) {
-            hashes.append(ByteStringTable.hash(key))
             let (head0, head1) = ByteStringTable.heads(key)
-            heads0.append(head0)
-            heads1.append(head1)
-            lengths.append(Int32(key.count))
-            starts.append(bytes.count)
-            bytes.append(contentsOf: key)
+            let tailStart = Int32(truncatingIfNeeded: tails.count)
+            if key.count > 16 { tails.append(contentsOf: UnsafeBufferPointer(rebasing: key[16...])) }
+            keys.append(Key(hash: ByteStringTable.hash(key, head0: head0, head1: head1), head0: head0, head1: head1,
+                            length: Int32(truncatingIfNeeded: key.count), tailStart: tailStart))
         }
 
         mutating func appendMissing() {
-            hashes.append(0)
-            heads0.append(0)
-            heads1.append(0)
-            lengths.append(-1)
-            starts.append(bytes.count)
+            keys.append(Key(hash: 0, head0: 0, head1: 0, length: -1, tailStart: Int32(truncatingIfNeeded: tails.count)))
         }
 
         mutating func removeAll() {
-            hashes.removeAll(keepingCapacity: true)
-            heads0.removeAll(keepingCapacity: true)
-            heads1.removeAll(keepingCapacity: true)
-            lengths.removeAll(keepingCapacity: true)
-            starts.removeAll(keepingCapacity: true)
-            bytes.removeAll(keepingCapacity: true)
+            keys.removeAll(keepingCapacity: true)
+            tails.removeAll(keepingCapacity: true)
         }
 
-        func withKey<Result>(at i: Int, _ body: (UnsafeBufferPointer<UInt8>) -> Result) -> Result {
-            bytes.withUnsafeBufferPointer { body(UnsafeBufferPointer(rebasing: $0[starts[i]..<starts[i] + max(0, Int(lengths[i]))])) }
+        /// Runs `body` on the bytes after the first 16 of key `i`.
+        fileprivate func withTail<Result>(at i: Int, _ body: (UnsafeBufferPointer<UInt8>) -> Result) -> Result {
+            let start = Int(keys[i].tailStart)
+            let length = max(0, Int(keys[i].length) - 16)
+            return tails.withUnsafeBufferPointer { body(UnsafeBufferPointer(rebasing: $0[start..<start + length])) }
         }
 
-        func key(at i: Int) -> String { withKey(at: i) { String(decoding: $0, as: UTF8.self) } }
+        /// Key `i` as text ("" when missing), for messages.
+        func key(at i: Int) -> String {
+            let key = keys[i]
+            guard key.length > 0 else { return "" }
+            var bytes: [UInt8] = []
+            for k in 0..<min(16, Int(key.length)) {
+                let word = k < 8 ? key.head0 : key.head1
+                bytes.append(UInt8(truncatingIfNeeded: word >> UInt64(8 * (k % 8))))
+            }
+            withTail(at: i) { bytes.append(contentsOf: $0) }
+            return String(decoding: bytes, as: UTF8.self)
+        }
     }
 }

@@ -479,13 +479,13 @@ struct EventAggregator {
             let contactsByCompany = data.spec.tables.contacts?.company != nil
             for i in 0..<batch.count {
                 let line = Int(batch.lines[i])
-                if batch.contacts.lengths[i] >= 0 && contactIndices[i] < 0 {
+                if !batch.contacts.isMissing(i) && contactIndices[i] < 0 {
                     try reject(line, table.contact!, "tables.events.contact", "event for an unknown contact",
                                "the contact `\(batch.contacts.key(at: i))` is not in the contacts table. "
                                    + "Correct the id, or skip such rows with --skip-invalid-rows.")
                     continue
                 }
-                if batch.leads.lengths[i] >= 0 && leadIndices[i] < 0 {
+                if !batch.leads.isMissing(i) && leadIndices[i] < 0 {
                     try reject(line, table.lead!, "tables.events.lead", "event for an unknown lead",
                                "the lead `\(batch.leads.key(at: i))` is not in the leads table. "
                                    + "Correct the id, or skip such rows with --skip-invalid-rows.")

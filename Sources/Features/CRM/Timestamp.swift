@@ -25,6 +25,7 @@ public enum Timestamp {
 
     /// The instant the UTF-8 `bytes` name; see `seconds(from:)` for strings.
     public static func seconds(from bytes: UnsafeBufferPointer<UInt8>) -> Double? {
+        if bytes.count == 20, let seconds = fixedShapeSeconds(bytes) { return seconds }
         var cursor = 0
         let count = bytes.count
         // The helpers take the cursor inout: a local function capturing it would box it and
@@ -83,6 +84,32 @@ public enum Timestamp {
         guard cursor == count else { return nil }
         // Local time = UTC + offset, so UTC = local − offset.
         return seconds - sign * Double(offsetHours * 3600 + offsetMinutes * 60)
+    }
+
+    /// The shape most exports write, `YYYY-MM-DDTHH:MM:SSZ`, read without the general reader's
+    /// branching (the event pass reads one per row); `nil` for any other shape, and for an
+    /// impossible date or time, which the general reader then refuses.
+    ///
+    /// Every value is a whole number of seconds well below 2⁵³, so summing in integers gives
+    /// exactly the general reader's `Double`.
+    @inline(__always)
+    private static func fixedShapeSeconds(_ bytes: UnsafeBufferPointer<UInt8>) -> Double? {
+        guard bytes.count == 20, bytes[4] == 0x2D, bytes[7] == 0x2D, bytes[10] == 0x54, bytes[13] == 0x3A,
+              bytes[16] == 0x3A, bytes[19] == 0x5A  // - - T : : Z
+        else { return nil }
+        // Two digits at `i`, or 100 (out of every field's range) when either is not a digit.
+        func pair(_ i: Int) -> Int {
+            let tens = bytes[i] &- 0x30, ones = bytes[i + 1] &- 0x30
+            return tens < 10 && ones < 10 ? Int(tens) * 10 + Int(ones) : 100
+        }
+        let century = pair(0), yearOfCentury = pair(2), month = pair(5), day = pair(8)
+        let hour = pair(11), minute = pair(14), second = pair(17)
+        guard century < 100, yearOfCentury < 100, month >= 1, month <= 12, day >= 1, hour < 24, minute < 60, second < 60
+        else { return nil }
+        let year = century * 100 + yearOfCentury
+        guard day <= daysIn(month: month, year: year) else { return nil }
+        let days = daysFromCivil(year: year, month: month, day: day)
+        return Double(days * 86_400 + hour * 3600 + minute * 60 + second)
     }
 
     /// `seconds` as `YYYY-MM-DDTHH:MM:SSZ` (with a fraction when it has one), the shape reports
