@@ -36,7 +36,7 @@ public struct LinearScorer: Sendable {
     /// The number of positive and of negative reasons kept per row.
     public static let reasonCount = 3
     /// Rows per block: the variance of a block of rows costs one BLAS call.
-    public static let blockRows = 1024
+    public static let blockRows = 512
 
     /// The model's column groups, consecutive and covering `0..<d`.
     public let groups: [Range<Int>]
@@ -145,130 +145,202 @@ public struct LinearScorer: Sendable {
 
     /// Scores a run of rows, block by block.
     private func scoreRun(_ features: Matrix, rows: Range<Int>, includeContributions: Bool) -> LinearScores {
-        let d = coefficients.count
-        let m = d + 1
+        let m = coefficients.count + 1
         let groupCount = groups.count
-        let k = Self.reasonCount
-        let z = Self.rangeQuantile
         var out = LinearScores(groupCount: groupCount, capacity: rows.count, includeContributions: includeContributions)
-        var buffer = [Double](repeating: 0, count: Self.blockRows * m)
-        var eta = [Double](repeating: 0, count: Self.blockRows)
-        var contributions = [Double](repeating: 0, count: Self.blockRows * groupCount)
-        var positiveGroups = [Int32](repeating: -1, count: Self.blockRows * k)
-        var positiveValues = [Double](repeating: 0, count: Self.blockRows * k)
-        var negativeGroups = [Int32](repeating: -1, count: Self.blockRows * k)
-        var negativeValues = [Double](repeating: 0, count: Self.blockRows * k)
-
+        var block = BlockScores(blockRows: Self.blockRows, columns: m, groupCount: groupCount)
         var start = rows.lowerBound
         while start < rows.upperBound {
             let count = min(Self.blockRows, rows.upperBound - start)
-            centerBlock(features, rows: start..<(start + count), into: &buffer)
-            contributionsAndReasons(
-                of: buffer, rowCount: count, eta: &eta, contributions: &contributions,
-                positiveGroups: &positiveGroups, positiveValues: &positiveValues,
-                negativeGroups: &negativeGroups, negativeValues: &negativeValues)
-            let variances = form.evaluate(rowsOf: &buffer, rowCount: count)
-            for i in 0..<count {
-                let e = eta[i]
-                let se = max(variances[i], 0).squareRoot()
-                out.linearPredictor.append(e)
-                out.standardError.append(se)
-                out.probability.append(LogisticLoss.probability(eta: e))
-                out.low.append(LogisticLoss.probability(eta: e - z * se))
-                out.high.append(LogisticLoss.probability(eta: e + z * se))
-            }
-            if includeContributions { out.contributions!.append(contentsOf: contributions[0..<(count * groupCount)]) }
-            out.topPositiveGroups.append(contentsOf: positiveGroups[0..<(count * k)])
-            out.topPositiveContributions.append(contentsOf: positiveValues[0..<(count * k)])
-            out.topNegativeGroups.append(contentsOf: negativeGroups[0..<(count * k)])
-            out.topNegativeContributions.append(contentsOf: negativeValues[0..<(count * k)])
+            centerAndExplain(features, rows: start..<(start + count), into: &block)
+            let variances = form.evaluate(rowsOf: &block.centered, rowCount: count)
+            block.finish(rowCount: count, variances: variances)
+            out.linearPredictor.append(contentsOf: block.eta[0..<count])
+            out.standardError.append(contentsOf: block.standardError[0..<count])
+            out.probability.append(contentsOf: block.probability[0..<count])
+            out.low.append(contentsOf: block.low[0..<count])
+            out.high.append(contentsOf: block.high[0..<count])
+            if includeContributions { block.appendContributions(rowCount: count, groupCount: groupCount, to: &out.contributions!) }
+            block.appendReasons(rowCount: count, to: &out)
             out.count += count
             start += count
         }
         return out
     }
 
-    /// Writes `[1 | x − μ]` for each row of a block into `buffer`, `d + 1` values per row.
-    private func centerBlock(_ features: Matrix, rows: Range<Int>, into buffer: inout [Double]) {
-        let d = coefficients.count
-        features.elements.withUnsafeBufferPointer { x in
-            centers.withUnsafeBufferPointer { mu in
-                buffer.withUnsafeMutableBufferPointer { z in
-                    for (i, row) in rows.enumerated() {
-                        let source = x.baseAddress! + row * d
-                        let target = z.baseAddress! + i * (d + 1)
-                        target[0] = 1
-                        for j in 0..<d { target[j + 1] = source[j] - mu[j] }
-                    }
-                }
-            }
-        }
-    }
-
-    /// From centered rows `[1 | x − μ]`: each group's contribution, `η`, and the top reasons.
-    private func contributionsAndReasons(
-        of buffer: [Double], rowCount: Int, eta: inout [Double], contributions: inout [Double],
-        positiveGroups: inout [Int32], positiveValues: inout [Double],
-        negativeGroups: inout [Int32], negativeValues: inout [Double]
-    ) {
+    /// For each row of a block: writes `[1 | x − μ]` into `block.centered`, each group's
+    /// contribution, `η`, and the top reasons each way.
+    private func centerAndExplain(_ features: Matrix, rows: Range<Int>, into block: inout BlockScores) {
         let d = coefficients.count
         let groupCount = groups.count
-        let k = Self.reasonCount
+        let stride = block.blockRows
         let a = centeredIntercept
-        buffer.withUnsafeBufferPointer { z in
+        features.elements.withUnsafeBufferPointer { x in
+        centers.withUnsafeBufferPointer { mu in
         coefficients.withUnsafeBufferPointer { beta in
         groupEnds.withUnsafeBufferPointer { ends in
-        eta.withUnsafeMutableBufferPointer { eta in
-        contributions.withUnsafeMutableBufferPointer { c in
-        positiveGroups.withUnsafeMutableBufferPointer { pg in
-        positiveValues.withUnsafeMutableBufferPointer { pv in
-        negativeGroups.withUnsafeMutableBufferPointer { ng in
-        negativeValues.withUnsafeMutableBufferPointer { nv in
-            for i in 0..<rowCount {
-                let row = z.baseAddress! + i * (d + 1) + 1
-                let rowContributions = c.baseAddress! + i * groupCount
-                let pGroups = pg.baseAddress! + i * k, pValues = pv.baseAddress! + i * k
-                let nGroups = ng.baseAddress! + i * k, nValues = nv.baseAddress! + i * k
-                for slot in 0..<k {
-                    pGroups[slot] = -1
-                    pValues[slot] = 0
-                    nGroups[slot] = -1
-                    nValues[slot] = 0
-                }
+        block.centered.withUnsafeMutableBufferPointer { z in
+        block.eta.withUnsafeMutableBufferPointer { eta in
+        block.groupContributions.withUnsafeMutableBufferPointer { c in
+            for (i, row) in rows.enumerated() {
+                let source = x.baseAddress! + row * d
+                let target = z.baseAddress! + i * (d + 1)
+                target[0] = 1
                 var total = 0.0
                 var j = 0
                 for g in 0..<groupCount {
                     var sum = 0.0
                     let end = ends[g]
                     while j < end {
-                        sum += beta[j] * row[j]
+                        let centered = source[j] - mu[j]
+                        target[j + 1] = centered
+                        sum += beta[j] * centered
                         j += 1
                     }
-                    rowContributions[g] = sum
+                    c[g * stride + i] = sum
                     total += sum
-                    // Strict comparisons: a later group never displaces an equal earlier one.
-                    if sum > 0 && (pGroups[k - 1] < 0 || sum > pValues[k - 1]) {
-                        var slot = k - 1
-                        while slot > 0 && (pGroups[slot - 1] < 0 || sum > pValues[slot - 1]) {
-                            pGroups[slot] = pGroups[slot - 1]
-                            pValues[slot] = pValues[slot - 1]
-                            slot -= 1
-                        }
-                        pGroups[slot] = Int32(truncatingIfNeeded: g)
-                        pValues[slot] = sum
-                    } else if sum < 0 && (nGroups[k - 1] < 0 || sum < nValues[k - 1]) {
-                        var slot = k - 1
-                        while slot > 0 && (nGroups[slot - 1] < 0 || sum < nValues[slot - 1]) {
-                            nGroups[slot] = nGroups[slot - 1]
-                            nValues[slot] = nValues[slot - 1]
-                            slot -= 1
-                        }
-                        nGroups[slot] = Int32(truncatingIfNeeded: g)
-                        nValues[slot] = sum
-                    }
                 }
                 eta[i] = a + total
             }
-        }}}}}}}}}
+        }}}}}}}
+        block.selectReasons(rowCount: rows.count, groupCount: groupCount)
+    }
+}
+
+/// The workspace and results of one block of rows.
+private struct BlockScores {
+    let blockRows: Int
+    /// `[1 | x − μ]` row by row, then overwritten by `QuadraticForm`.
+    var centered: [Double]
+    var eta, standardError, probability, low, high: [Double]
+    /// The contributions group by group: group `g`, row `i` at `g * blockRows + i`.
+    var groupContributions: [Double]
+    /// The reasons, slot by slot: slot `s`, row `i` at `s * blockRows + i`; groups as doubles
+    /// so that the selection runs on one vector type.
+    var positiveSlots, positiveSlotGroups, negativeSlots, negativeSlotGroups: [Double]
+
+    init(blockRows: Int, columns: Int, groupCount: Int) {
+        precondition(blockRows % 4 == 0, "Reasons are selected four rows at a time.")
+        self.blockRows = blockRows
+        centered = [Double](repeating: 0, count: blockRows * columns)
+        eta = [Double](repeating: 0, count: blockRows)
+        standardError = eta
+        probability = eta
+        low = eta
+        high = eta
+        groupContributions = [Double](repeating: 0, count: blockRows * groupCount)
+        positiveSlots = [Double](repeating: 0, count: blockRows * LinearScorer.reasonCount)
+        positiveSlotGroups = positiveSlots
+        negativeSlots = positiveSlots
+        negativeSlotGroups = positiveSlots
+    }
+
+    /// The three largest positive and three most negative contributions of each row.
+    ///
+    /// Groups are visited in order, and each is merged into every row's sorted slots with
+    /// compares and selects instead of branches (a row's signs are unpredictable), across rows
+    /// so that the compiler can vectorize. Empty slots hold group −1 and value 0, so `v > slot`
+    /// alone asks for a strictly positive value; strict comparisons keep the lower group first
+    /// among equals.
+    mutating func selectReasons(rowCount: Int, groupCount: Int) {
+        let n = blockRows
+        groupContributions.withUnsafeBufferPointer { c in
+        positiveSlots.withUnsafeMutableBufferPointer { pv in
+        positiveSlotGroups.withUnsafeMutableBufferPointer { pg in
+        negativeSlots.withUnsafeMutableBufferPointer { nv in
+        negativeSlotGroups.withUnsafeMutableBufferPointer { ng in
+            let p0 = pv.baseAddress!, p1 = p0 + n, p2 = p1 + n
+            let q0 = pg.baseAddress!, q1 = q0 + n, q2 = q1 + n
+            let m0 = nv.baseAddress!, m1 = m0 + n, m2 = m1 + n
+            let r0 = ng.baseAddress!, r1 = r0 + n, r2 = r1 + n
+            // Whole vectors of 4 rows; `blockRows` is a multiple of 4, and the rows past
+            // `rowCount` in the last vector are computed but never read.
+            let lanes = (rowCount + 3) / 4 * 4
+            let zero = SIMD4<Double>(repeating: 0), none = SIMD4<Double>(repeating: -1)
+            @inline(__always) func load(_ p: UnsafeMutablePointer<Double>, _ i: Int) -> SIMD4<Double> {
+                UnsafeRawPointer(p + i).loadUnaligned(as: SIMD4<Double>.self)
+            }
+            @inline(__always) func store(_ v: SIMD4<Double>, _ p: UnsafeMutablePointer<Double>, _ i: Int) {
+                UnsafeMutableRawPointer(p + i).storeBytes(of: v, as: SIMD4<Double>.self)
+            }
+            for i in stride(from: 0, to: lanes, by: 4) {
+                store(zero, p0, i); store(zero, p1, i); store(zero, p2, i)
+                store(zero, m0, i); store(zero, m1, i); store(zero, m2, i)
+                store(none, q0, i); store(none, q1, i); store(none, q2, i)
+                store(none, r0, i); store(none, r1, i); store(none, r2, i)
+            }
+            for g in 0..<groupCount {
+                let values = c.baseAddress! + g * n
+                let group = SIMD4<Double>(repeating: Double(g))
+                for i in stride(from: 0, to: lanes, by: 4) {
+                    let v = UnsafeRawPointer(values + i).loadUnaligned(as: SIMD4<Double>.self)
+                    let a0 = load(p0, i), a1 = load(p1, i), a2 = load(p2, i)
+                    let b0 = load(q0, i), b1 = load(q1, i), b2 = load(q2, i)
+                    let above0 = v .> a0, above1 = v .> a1, above2 = v .> a2
+                    store(a2.replacing(with: v, where: above2).replacing(with: a1, where: above1), p2, i)
+                    store(b2.replacing(with: group, where: above2).replacing(with: b1, where: above1), q2, i)
+                    store(a1.replacing(with: v, where: above1).replacing(with: a0, where: above0), p1, i)
+                    store(b1.replacing(with: group, where: above1).replacing(with: b0, where: above0), q1, i)
+                    store(a0.replacing(with: v, where: above0), p0, i)
+                    store(b0.replacing(with: group, where: above0), q0, i)
+                    let e0 = load(m0, i), e1 = load(m1, i), e2 = load(m2, i)
+                    let f0 = load(r0, i), f1 = load(r1, i), f2 = load(r2, i)
+                    let below0 = v .< e0, below1 = v .< e1, below2 = v .< e2
+                    store(e2.replacing(with: v, where: below2).replacing(with: e1, where: below1), m2, i)
+                    store(f2.replacing(with: group, where: below2).replacing(with: f1, where: below1), r2, i)
+                    store(e1.replacing(with: v, where: below1).replacing(with: e0, where: below0), m1, i)
+                    store(f1.replacing(with: group, where: below1).replacing(with: f0, where: below0), r1, i)
+                    store(e0.replacing(with: v, where: below0), m0, i)
+                    store(f0.replacing(with: group, where: below0), r0, i)
+                }
+            }
+        }}}}}
+    }
+
+    /// Appends the first `rowCount` rows' reasons, row by row, to the output arrays.
+    func appendReasons(rowCount: Int, to out: inout LinearScores) {
+        out.topPositiveGroups += rowMajor(positiveSlotGroups, rowCount: rowCount, columns: LinearScorer.reasonCount) { Int32($0) }
+        out.topPositiveContributions += rowMajor(positiveSlots, rowCount: rowCount, columns: LinearScorer.reasonCount) { $0 }
+        out.topNegativeGroups += rowMajor(negativeSlotGroups, rowCount: rowCount, columns: LinearScorer.reasonCount) { Int32($0) }
+        out.topNegativeContributions += rowMajor(negativeSlots, rowCount: rowCount, columns: LinearScorer.reasonCount) { $0 }
+    }
+
+    /// Appends the first `rowCount` rows' contributions, row by row.
+    func appendContributions(rowCount: Int, groupCount: Int, to out: inout [Double]) {
+        out += rowMajor(groupContributions, rowCount: rowCount, columns: groupCount) { $0 }
+    }
+
+    /// The first `rowCount` rows of a column-by-column array (column `c`, row `i` at
+    /// `c * blockRows + i`), row by row, converted by `convert`.
+    private func rowMajor<T>(_ columnMajor: [Double], rowCount: Int, columns: Int,
+                             _ convert: (Double) -> T) -> [T] {
+        let n = blockRows
+        return columnMajor.withUnsafeBufferPointer { source in
+            [T](unsafeUninitializedCapacity: rowCount * columns) { target, initialized in
+                for i in 0..<rowCount {
+                    for c in 0..<columns { (target.baseAddress! + i * columns + c).initialize(to: convert(source[c * n + i])) }
+                }
+                initialized = rowCount * columns
+            }
+        }
+    }
+
+    /// The standard errors, probabilities and ranges from `eta` and the variances.
+    mutating func finish(rowCount: Int, variances: [Double]) {
+        let z = LinearScorer.rangeQuantile
+        eta.withUnsafeBufferPointer { eta in
+        standardError.withUnsafeMutableBufferPointer { se in
+        probability.withUnsafeMutableBufferPointer { p in
+        low.withUnsafeMutableBufferPointer { low in
+        high.withUnsafeMutableBufferPointer { high in
+            for i in 0..<rowCount {
+                let e = eta[i]
+                let s = max(variances[i], 0).squareRoot()
+                se[i] = s
+                p[i] = LogisticLoss.probability(eta: e)
+                low[i] = LogisticLoss.probability(eta: e - z * s)
+                high[i] = LogisticLoss.probability(eta: e + z * s)
+            }
+        }}}}}
     }
 }
