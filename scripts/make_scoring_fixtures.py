@@ -176,7 +176,7 @@ def make_linear_scorer():
     cov = a @ a.T / (d + 1) * 0.01 + 0.001 * np.eye(d + 1)
     cov = (cov + cov.T) / 2
 
-    n = 2600                     # three blocks of 1024 rows, the last one partial
+    n = 2600                     # six of the scorer's 512-row blocks, the last one partial
     x = mu + rng.normal(0, 1.5, (n, d))
     x[0] = mu                    # the average lead: every contribution is 0
     for i in range(1, 21):       # ties between groups 0, 3 and 5

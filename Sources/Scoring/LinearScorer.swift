@@ -35,7 +35,8 @@ public struct LinearScorer: Sendable {
     public static let rangeQuantile = 1.6448536269514722
     /// The number of positive and of negative reasons kept per row.
     public static let reasonCount = 3
-    /// Rows per block: the variance of a block of rows costs one BLAS call.
+    /// Rows per block: the variance of a block costs one BLAS call. 512 rows of 146 columns
+    /// (600 KB) stay in a 1 MB L2 cache from centering to `dtrmm`; a multiple of 4.
     public static let blockRows = 512
 
     /// The model's column groups, consecutive and covering `0..<d`.
@@ -115,7 +116,7 @@ public struct LinearScorer: Sendable {
     ///   - includeContributions: Whether to return every group's contribution for every row
     ///     (`count × groupCount` values) besides the top three each way; default `false`.
     /// - Returns: The scores, in row order.
-    /// - Complexity: O(n·d²): per block of 1024 rows, one BLAS `dtrmm` of order d + 1, and
+    /// - Complexity: O(n·d²): per block of `blockRows` rows, one BLAS `dtrmm` of order d + 1, and
     ///   O(d + groups) work per row.
     public func score(_ features: Matrix, threads: Int = 1, includeContributions: Bool = false) -> LinearScores {
         precondition(features.columns == coefficients.count,
