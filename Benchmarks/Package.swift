@@ -9,6 +9,7 @@ let package = Package(
     products: [
         .executable(name: "fit-timer", targets: ["FitTimer"]),
         .executable(name: "extract-timer", targets: ["ExtractTimer"]),
+        .executable(name: "score-timer", targets: ["ScoreTimer"]),
     ],
     dependencies: [
         // The root package, named so that the dependency does not hang on the name of the
@@ -41,6 +42,17 @@ let package = Package(
             dependencies: [
                 .product(name: "LinearAlgebra", package: "Propensity"),
                 .product(name: "Training", package: "Propensity"),
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        // Times the scoring kernel (probability, range, reasons) on synthetic rows.
+        .executableTarget(
+            name: "ScoreTimer",
+            dependencies: [
+                "BenchmarkSupport",
+                .product(name: "LinearAlgebra", package: "Propensity"),
+                .product(name: "Training", package: "Propensity"),
+                .product(name: "Scoring", package: "Propensity"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),

@@ -132,8 +132,103 @@ def make_deciles():
         print(f"  deciles/{c['name']:12s} n={len(c['labels']):5d} groups={groups}")
 
 
+# --------------------------------------------------------------------------------------
+# The scoring kernel
+# --------------------------------------------------------------------------------------
+
+Z90 = 1.6448536269514722
+
+
+def expit_ld(eta):
+    """1 / (1 + exp(-eta)) in long double, without overflow."""
+    eta = np.asarray(eta, dtype=LD)
+    out = np.empty_like(eta)
+    pos = eta >= 0
+    out[pos] = 1 / (1 + np.exp(-eta[pos]))
+    e = np.exp(eta[~pos])
+    out[~pos] = e / (1 + e)
+    return out
+
+
+def top_k(values, k, sign):
+    """Indices and values of the k largest positive (sign=+1) or most negative (sign=-1)
+    entries, ties to the lower index; empty slots are (-1, 0)."""
+    candidates = [(-(sign * v), g) for g, v in enumerate(values) if sign * v > 0]
+    candidates.sort()
+    chosen = candidates[:k]
+    groups = [g for _, g in chosen] + [-1] * (k - len(chosen))
+    vals = [float(values[g]) for g in groups if g >= 0] + [0.0] * (k - len(chosen))
+    return groups, vals
+
+
+def make_linear_scorer():
+    rng = np.random.default_rng(7781)
+    d = 12
+    groups = [(0, 1), (1, 4), (4, 4), (4, 5), (5, 9), (9, 10), (10, 12)]
+    beta = rng.normal(0, 0.8, d)
+    mu = rng.normal(0, 2, d)
+    # Columns 0, 4 and 9 are the single-column groups 0, 3 and 5: equal coefficients and
+    # centers, so rows with equal values there tie exactly.
+    beta[[4, 9]] = beta[0] = 1.5
+    mu[[4, 9]] = mu[0]
+    intercept = -0.7
+    a = rng.normal(size=(d + 1, d + 1))
+    cov = a @ a.T / (d + 1) * 0.01 + 0.001 * np.eye(d + 1)
+    cov = (cov + cov.T) / 2
+
+    n = 2600                     # six of the scorer's 512-row blocks, the last one partial
+    x = mu + rng.normal(0, 1.5, (n, d))
+    x[0] = mu                    # the average lead: every contribution is 0
+    for i in range(1, 21):       # ties between groups 0, 3 and 5
+        t = rng.choice([-1.0, 0.5, 2.0])
+        x[i, [0, 4, 9]] = mu[0] + t
+    x[21, [0, 4, 9]] = mu[0]     # ties at 0: in neither list
+    for i, t in enumerate([300, 450, 600, -300, -450, -600]):
+        x[22 + i, 0] = mu[0] + t    # |eta| up to 900: probabilities 0 and 1
+
+    xl = x.astype(LD)
+    eta = LD(intercept) + xl @ beta.astype(LD)
+    xt = np.hstack([np.ones((n, 1), dtype=LD), xl])
+    var = np.einsum("ij,jk,ik->i", xt, cov.astype(LD), xt)
+    se = np.sqrt(var)
+    centered = (xl - mu.astype(LD)) * beta.astype(LD)
+    contributions = np.stack([centered[:, lo:hi].sum(axis=1) for lo, hi in groups], axis=1)
+    contributions64 = contributions.astype(float)
+    top = {"topPositiveGroups": [], "topPositiveContributions": [],
+           "topNegativeGroups": [], "topNegativeContributions": []}
+    for row in contributions64:
+        g, v = top_k(row, 3, +1)
+        top["topPositiveGroups"] += g
+        top["topPositiveContributions"] += v
+        g, v = top_k(row, 3, -1)
+        top["topNegativeGroups"] += g
+        top["topNegativeContributions"] += v
+
+    write_json(OUT / "linear_scorer.json", {
+        "reference": "numpy long double: eta = b + x.beta, se = sqrt(einsum('ij,jk,ik->i', "
+                     "[1|X], Sigma, [1|X])), range = expit(eta -/+ 1.6448536269514722 se), "
+                     "contributions = sums of beta_j (x_j - mu_j) over each group; top three "
+                     "by sorting (-|c|, group)",
+        "versions": VERSIONS,
+        "intercept": intercept, "coefficients": [float(v) for v in beta],
+        "covariance": [float(v) for v in cov.ravel()], "centers": [float(v) for v in mu],
+        "groups": [list(g) for g in groups],
+        "rows": n, "features": [float(v) for v in x.ravel()],
+        "linearPredictor": [float(v) for v in eta],
+        "probability": [float(v) for v in expit_ld(eta)],
+        "standardError": [float(v) for v in se],
+        "low": [float(v) for v in expit_ld(eta - LD(Z90) * se)],
+        "high": [float(v) for v in expit_ld(eta + LD(Z90) * se)],
+        "contributions": [float(v) for v in contributions64.ravel()],
+        **top,
+    })
+    print(f"  linear_scorer n={n} d={d} groups={len(groups)} "
+          f"eta in [{float(eta.min()):.1f}, {float(eta.max()):.1f}]")
+
+
 def main():
     make_deciles()
+    make_linear_scorer()
 
 
 if __name__ == "__main__":

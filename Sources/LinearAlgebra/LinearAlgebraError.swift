@@ -19,6 +19,9 @@ public enum LinearAlgebraError: Error, Equatable, CustomStringConvertible, Senda
     case dimensionMismatch(expected: Int, found: Int)
     /// The matrix holds a NaN or an infinite value, which no factorization can accept.
     case nonFiniteEntry(row: Int, column: Int)
+    /// The symmetric eigenvalue solver did not converge: `count` off-diagonal elements of an
+    /// intermediate tridiagonal form did not reach zero (LAPACK `dsyevd`'s `info > 0`).
+    case eigenvaluesDidNotConverge(count: Int)
 
     public var description: String {
         switch self {
@@ -37,6 +40,9 @@ public enum LinearAlgebraError: Error, Equatable, CustomStringConvertible, Senda
             return "Expected a vector of length \(expected), found \(found)."
         case .nonFiniteEntry(let row, let column):
             return "The matrix holds a NaN or infinite value at row \(row + 1), column \(column + 1)."
+        case .eigenvaluesDidNotConverge(let count):
+            return "The eigenvalue solver did not converge (\(count) off-diagonal elements stayed non-zero); "
+                + "the matrix is badly scaled: rescale its rows and columns."
         }
     }
 }
