@@ -10,6 +10,7 @@ let package = Package(
         .executable(name: "fit-timer", targets: ["FitTimer"]),
         .executable(name: "extract-timer", targets: ["ExtractTimer"]),
         .executable(name: "score-timer", targets: ["ScoreTimer"]),
+        .executable(name: "read-timer", targets: ["ReadTimer"]),
     ],
     dependencies: [
         // The root package, named so that the dependency does not hang on the name of the
@@ -61,6 +62,14 @@ let package = Package(
             name: "ExtractTimer",
             dependencies: [
                 .product(name: "Features", package: "Propensity"),
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        // Times tokenizing CSV files alone: the read-time floor `score_scale.sh` compares with.
+        .executableTarget(
+            name: "ReadTimer",
+            dependencies: [
+                .product(name: "CSVParsing", package: "Propensity"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),

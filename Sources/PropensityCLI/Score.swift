@@ -63,6 +63,7 @@ struct Score: ParsableCommand {
         }
         reporter.report("Writing \(scored.count) scores to \(out)")
         try ScoreFile.write(scored, format: format, to: URL(fileURLWithPath: out))
+        reporter.report("Wrote \(out)")
         let grades = Grade.allCases.map { grade in
             "\(grade.rawValue) \((0..<scored.count).filter { scored.scores.grade($0) == grade }.count)"
         }

@@ -23,21 +23,31 @@ public struct CRMScorer: Sendable {
     public var skipInvalidRows: Bool
     /// How many days before the scoring instant the trend compares with; default 7.
     public var trendDays: Double
-    /// Factors listed per direction; default 3.
-    public var factorCount: Int
+    /// The scoring arithmetic, with the model's columns grouped by spec feature.
+    let kernel: LinearScorer
 
     /// A scorer for `model`.
     ///
-    /// - Throws: `ScoringError.notACRMModel` for a model trained on a flat table.
-    public init(model: PropensityModel, threads: Int = 1, skipInvalidRows: Bool = false, trendDays: Double = 7,
-                factorCount: Int = 3) throws(ScoringError) {
+    /// - Throws: `ScoringError.notACRMModel` for a model trained on a flat table,
+    ///   `.unusableModel` when its covariance cannot be factored.
+    public init(model: PropensityModel, threads: Int = 1, skipInvalidRows: Bool = false,
+                trendDays: Double = 7) throws(ScoringError) {
         guard case .crm(let pipeline) = model.input else { throw .notACRMModel }
         self.model = model
         self.pipeline = pipeline
         self.threads = threads
         self.skipInvalidRows = skipInvalidRows
         self.trendDays = trendDays
-        self.factorCount = factorCount
+        var start = 0
+        let groups = pipeline.features.map { feature in
+            defer { start += feature.columnNames.count }
+            return start..<(start + feature.columnNames.count)
+        }
+        do {
+            kernel = try LinearScorer(fit: model.fit, groups: groups)
+        } catch {
+            throw .unusableModel(error.description)
+        }
     }
 
     /// Progress, for long work.
@@ -74,7 +84,7 @@ public struct CRMScorer: Sendable {
         progress?(.scoring(leads: open.count))
         let current = score(raws[0], rows: open)
         let withEarlier = open.indices.filter { !earlierCutoffs[open[$0]].isNaN }
-        let before = score(raws[1], rows: withEarlier.map { open[$0] }, factors: false)
+        let before = score(raws[1], rows: withEarlier.map { open[$0] })
         var earlierScore = [Int](repeating: -1, count: open.count)
         for (k, position) in withEarlier.enumerated() { earlierScore[position] = before.score[k] }
         var skipped = data.skipped
@@ -91,17 +101,10 @@ public struct CRMScorer: Sendable {
     }
 
     /// The model's column ranges, one per spec feature.
-    var featureColumns: [Range<Int>] {
-        var start = 0
-        return pipeline.features.map { feature in
-            defer { start += feature.columnNames.count }
-            return start..<(start + feature.columnNames.count)
-        }
-    }
+    var featureColumns: [Range<Int>] { kernel.groups }
 
     /// Scores `rows` of `raw` in blocks, so that memory stays bounded on millions of leads.
-    func score(_ raw: RawFeatures, rows: [Int], factors: Bool = true) -> LeadScores {
-        let kernel = ScoreKernel(fit: model.fit, groups: featureColumns, topCount: factors ? factorCount : 0)
+    func score(_ raw: RawFeatures, rows: [Int]) -> LeadScores {
         var result = LeadScores(grades: model.grades)
         let block = 65_536
         for start in stride(from: 0, to: rows.count, by: block) {
@@ -140,6 +143,8 @@ public enum ScoringError: Error, Equatable, CustomStringConvertible, Sendable {
     case notACRMModel
     /// No lead has the id asked for.
     case unknownLead(id: String, file: String)
+    /// The model's coefficients or covariance cannot be used (a damaged file).
+    case unusableModel(String)
 
     public var description: String {
         switch self {
@@ -148,6 +153,8 @@ public enum ScoringError: Error, Equatable, CustomStringConvertible, Sendable {
                 + "with --spec on a CRM export."
         case .unknownLead(let id, let file):
             return "No lead has the id `\(id)` in \(file). Check the id (ids are matched exactly)."
+        case .unusableModel(let reason):
+            return "The model cannot score: \(reason) Retrain it."
         }
     }
 }

@@ -77,7 +77,7 @@ extension CRMScorer {
             return Explanation.Feature(name: pipeline.spec.features[index].name, words: words(raw, feature: index, lead: lead),
                                        contribution: detail.reduce(0) { $0 + $1.contribution }, columns: detail)
         }
-        let scores = score(raw, rows: [lead], factors: false)
+        let scores = score(raw, rows: [lead])
         let eta = fit.linearPredictor(x)[0]
         let outcomeText = outcome == .won ? "won" : outcome == .lost ? "lost" : "open"
         return Explanation(leadID: leadID, outcome: outcomeText, asOf: Timestamp.string(from: cutoffs[lead]),
@@ -98,7 +98,7 @@ extension CRMScorer {
         }
         let closed = (0..<data.leadCount).filter { data.outcomes[$0].isClosed }
         progress?(.scoring(leads: closed.count))
-        let scores = score(raw, rows: closed, factors: false)
+        let scores = score(raw, rows: closed)
         let closeTimes = data.closeTimes
         return Evaluation(probabilities: scores.probability, labels: closed.map { data.outcomes[$0] == .won ? 1 : 0 },
                           closeTimes: closed.map { closeTimes[$0] })

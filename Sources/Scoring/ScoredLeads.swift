@@ -33,16 +33,16 @@ public struct LeadScores: Sendable {
     public func grade(_ k: Int) -> Grade { grades.grade(score: score[k]) }
 
     /// Appends a block the kernel scored.
-    mutating func append(_ block: ScoreKernel.Scores) {
+    mutating func append(_ block: LinearScores) {
         probability += block.probability
         low += block.low
         high += block.high
         score += block.probability.map(GradeScale.score(probability:))
-        topCount = block.topCount
-        raising += block.raising
-        raisingBy += block.raisingBy
-        lowering += block.lowering
-        loweringBy += block.loweringBy
+        topCount = LinearScorer.reasonCount
+        raising += block.topPositiveGroups
+        raisingBy += block.topPositiveContributions
+        lowering += block.topNegativeGroups
+        loweringBy += block.topNegativeContributions
     }
 }
 
@@ -103,5 +103,5 @@ public struct Factor: Codable, Equatable, Sendable {
     }
 
     /// "5 contacts engaged in the 14 days after sql_at: +0.61".
-    public var text: String { "\(words): \(String(format: "%+.2f", contribution))" }
+    public var text: String { words + ": " + DecimalText.fixed(contribution, decimals: 2, plus: true) }
 }

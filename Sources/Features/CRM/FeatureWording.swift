@@ -1,5 +1,3 @@
-import Foundation
-
 /// A feature's raw value as of a cut-off, before encoding.
 public enum RawValue: Equatable, Sendable {
     /// A number; NaN when missing.
@@ -21,8 +19,8 @@ extension FeatureDefinition {
         if case .pair(let a, let b) = value, let (first, second) = interactionParts {
             return "\(first.words(for: a)) and \(second.words(for: b))"
         }
-        if let describe, let filled = Self.formatted(value) {
-            return describe.replacingOccurrences(of: "{value}", with: filled)
+        if let describe, let filled = Self.formatted(value), let slot = describe.firstRange(of: "{value}") {
+            return describe[..<slot.lowerBound] + filled + describe[slot.upperBound...]
         }
         let v: Double
         switch value {
@@ -65,8 +63,8 @@ extension FeatureDefinition {
         }
     }
 
-    /// A value as reports show it: whole numbers without decimals, then 1 decimal from 1 up,
-    /// 2 significant digits below 1; `nil` when missing.
+    /// A value as reports show it (`DecimalText.readable`): whole numbers without decimals,
+    /// then 1 decimal from 1 up, 2 significant digits below 1; `nil` when missing.
     static func formatted(_ value: RawValue) -> String? {
         switch value {
         case .text(let level):
@@ -75,15 +73,7 @@ extension FeatureDefinition {
             return nil
         case .number(let v):
             guard !v.isNaN else { return nil }
-            if v == v.rounded() && abs(v) < 1e15 { return String(Int(v)) }
-            let magnitude = abs(v)
-            var text = magnitude >= 100 ? String(format: "%.0f", v)
-                : magnitude >= 1 ? String(format: "%.1f", v) : String(format: "%.2g", v)
-            if text.contains("."), !text.contains("e") {
-                while text.hasSuffix("0") { text.removeLast() }
-                if text.hasSuffix(".") { text.removeLast() }
-            }
-            return text
+            return DecimalText.readable(v)
         }
     }
 
