@@ -104,6 +104,7 @@ enum CSVRecordScanner {
             if bytes[i + 1] == lineFeed { return (.blankLine(end: i + 2), 0) }
         }
         let raw = UnsafeRawPointer(bytes.baseAddress!)
+        if let found = scanPlainRecord(bytes, raw, from: start, firstLine: firstLine, into: output) { return found }
 
         var fieldCount = 0
         var line = firstLine
@@ -168,20 +169,24 @@ enum CSVRecordScanner {
                 return (.malformed(.textAfterClosingQuote, line: line, field: fieldCount), fieldCount)
             } else {
                 // An unquoted field: runs to the next comma, line break or (misplaced) quote,
-                // found eight bytes at a time while eight remain, then byte by byte.
+                // found eight bytes at a time while eight remain, then byte by byte. All three
+                // are below `-` (0x2D), which ids, dates and names rarely hold: one test per
+                // word finds the first such byte, and only that byte is checked exactly.
                 let fieldStart = i
                 while i + 8 <= end {
                     let word = UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: i, as: UInt64.self))
-                    let stops = zeroBytes(word ^ commas) | zeroBytes(word ^ lineFeeds) | zeroBytes(word ^ quotes)
-                    if stops == 0 {
+                    let candidates = bytesBelowDash(word)
+                    if candidates == 0 {
                         highBits |= word
                         i += 8
                         continue
                     }
-                    let offset = stops.trailingZeroBitCount / 8
+                    let offset = candidates.trailingZeroBitCount / 8
                     highBits |= word & ((1 << UInt64(offset * 8)) &- 1)
                     i += offset
-                    break
+                    let byte = bytes[i]
+                    if byte == comma || byte == lineFeed || byte == quote { break }
+                    i += 1  // a space, say: field text (and ASCII)
                 }
                 while i < end {
                     let byte = bytes[i]
@@ -210,19 +215,65 @@ enum CSVRecordScanner {
         }
     }
 
+    /// The common case, read a word at a time: a record with no quote that ends with a line
+    /// break at least eight bytes before the end of `bytes`. Every comma, line feed and quote
+    /// is below `-`, so each word's bytes below `-` are visited (usually one per field) and
+    /// fields are cut there, instead of each field's end being searched for on its own.
+    ///
+    /// - Returns: What `scan` returns, or `nil` when the record is not of that kind (a quote,
+    ///   more fields than `output` holds, or near the end of the bytes read): the general scan
+    ///   then reads it from its start.
+    @inline(__always)
+    private static func scanPlainRecord(
+        _ bytes: UnsafeBufferPointer<UInt8>, _ raw: UnsafeRawPointer, from start: Int, firstLine: Int,
+        into output: UnsafeMutableBufferPointer<CSVFieldSpan>
+    ) -> (Outcome?, Int)? {
+        let end = bytes.count
+        var fieldCount = 0
+        var fieldStart = start
+        var highBits: UInt64 = 0
+        var i = start
+        while i + 8 <= end {
+            let word = UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: i, as: UInt64.self))
+            // Every byte below `-` is flagged (bytes above the first may also be, falsely).
+            var candidates = bytesBelowDash(word)
+            while candidates != 0 {
+                let offset = candidates.trailingZeroBitCount / 8
+                candidates &= candidates &- 1
+                let position = i + offset
+                let byte = bytes[position]
+                if byte == comma {
+                    guard fieldCount < output.count else { return nil }
+                    output[fieldCount] = CSVFieldSpan(start: fieldStart, end: position, isQuoted: false, hasEscapedQuotes: false)
+                    fieldCount += 1
+                    fieldStart = position + 1
+                } else if byte == lineFeed {
+                    guard fieldCount < output.count else { return nil }
+                    var fieldEnd = position
+                    if fieldEnd > fieldStart && bytes[fieldEnd - 1] == carriageReturn { fieldEnd -= 1 }
+                    output[fieldCount] = CSVFieldSpan(start: fieldStart, end: fieldEnd, isQuoted: false, hasEscapedQuotes: false)
+                    highBits |= word & ((1 << UInt64(offset * 8)) &- 1)
+                    return (record(end: position + 1, nextLine: firstLine + 1, highBits: highBits), fieldCount + 1)
+                } else if byte == quote {
+                    return nil
+                }
+            }
+            highBits |= word
+            i += 8
+        }
+        return nil
+    }
+
     @inline(__always)
     private static func record(end: Int, nextLine: Int, highBits: UInt64) -> Outcome {
         .record(end: end, nextLine: nextLine, sawNonASCII: highBits & 0x8080_8080_8080_8080 != 0)
     }
 
-    private static let commas: UInt64 = 0x2C2C_2C2C_2C2C_2C2C
-    private static let lineFeeds: UInt64 = 0x0A0A_0A0A_0A0A_0A0A
-    private static let quotes: UInt64 = 0x2222_2222_2222_2222
-
-    /// The high bit of each byte of `word` that is zero, and possibly of bytes above the first
-    /// zero byte (a borrow runs upward from it): exact up to and including the lowest one.
+    /// The high bit of each byte of `word` below 0x2D (`-`), and possibly of bytes above the
+    /// first such byte (a borrow runs upward from it): exact up to and including the lowest
+    /// one. Bytes of 0x80 and above are never flagged.
     @inline(__always)
-    private static func zeroBytes(_ word: UInt64) -> UInt64 {
-        (word &- 0x0101_0101_0101_0101) & ~word & 0x8080_8080_8080_8080
+    private static func bytesBelowDash(_ word: UInt64) -> UInt64 {
+        (word &- 0x2D2D_2D2D_2D2D_2D2D) & ~word & 0x8080_8080_8080_8080
     }
 }

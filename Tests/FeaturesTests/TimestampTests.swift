@@ -66,8 +66,10 @@ struct TimestampTests {
         var table = ByteStringTable()
         let stored = ["P1", "P1234", "P1234567", "P12345678", "exactly-16-bytes", "a-rather-long-contact-id-7", "é"]
         for key in stored { table.insert(key) }
+        // Runs of one key (which the batch marks as repeats) included.
         let asked: [String?] = ["P1234567", nil, "a-rather-long-contact-id-7", "a-rather-long-contact-id-8", "exactly-16-bytes",
-                                "P123456", "P12345678", "é", "P1", "exactly-16-bytez", "P1234"]
+                                "P123456", "P12345678", "é", "P1", "exactly-16-bytez", "P1234", "P1234", "P1234", "P123456",
+                                "P123456", nil, nil, "P1", "a-rather-long-contact-id-7", "a-rather-long-contact-id-7", "P12"]
         var batch = ByteStringTable.KeyBatch()
         for key in asked {
             if var key {
@@ -78,7 +80,7 @@ struct TimestampTests {
         }
         var found: [Int32] = []
         table.lookUp(batch, into: &found)
-        #expect(found == [2, -1, 5, -1, 4, -1, 3, 6, 0, -1, 1])
+        #expect(found == [2, -1, 5, -1, 4, -1, 3, 6, 0, -1, 1, 1, 1, -1, -1, -1, -1, 0, 5, 5, -1])
         for (i, key) in asked.enumerated() {
             #expect(batch.isMissing(i) == (key == nil))
             #expect(batch.key(at: i) == key ?? "")

@@ -175,19 +175,24 @@ struct ByteStringTable: Sendable {
     ///
     /// Two passes over the batch: the first only touches each key's first slot, so that the
     /// memory system fetches all of them at once instead of one cache miss after another; the
-    /// second probes, from cache.
+    /// second probes, from cache. A key the batch marked as repeating the one before it takes
+    /// that key's result without probing.
     func lookUp(_ batch: KeyBatch, into result: inout [Int32]) {
         result.removeAll(keepingCapacity: true)
         slots.withUnsafeBufferPointer { slots in
             batch.keys.withUnsafeBufferPointer { keys in
                 let mask = slots.count - 1
                 var sink: UInt64 = 0
-                for key in keys where key.length >= 0 {
+                for key in keys where key.length >= 0 && !key.repeatsPrevious {
                     sink &+= slots[Int(truncatingIfNeeded: key.hash) & mask].meta
                 }
                 for (i, key) in keys.enumerated() {
                     guard key.length >= 0 else {
                         result.append(-1)
+                        continue
+                    }
+                    if key.repeatsPrevious {
+                        result.append(result[i - 1])
                         continue
                     }
                     let length = UInt64(key.length) << 32
@@ -215,6 +220,9 @@ struct ByteStringTable: Sendable {
 
     /// Keys gathered for `lookUp(_:into:)`: hash, first 16 bytes and length of each, and the
     /// bytes after the first 16 of long keys (short keys are whole in their heads).
+    ///
+    /// Exports often list one contact's or one lead's events together, so a short key equal to
+    /// the one appended just before is marked as a repeat: it is neither hashed nor probed.
     struct KeyBatch {
         fileprivate struct Key {
             var hash: UInt64
@@ -224,6 +232,8 @@ struct ByteStringTable: Sendable {
             var length: Int32
             /// Where the bytes after the first 16 start in `tails`.
             var tailStart: Int32
+            /// The same key as the one before it in the batch (short keys only).
+            var repeatsPrevious = false
         }
 
         fileprivate private(set) var keys: [Key] = []
@@ -236,6 +246,12 @@ struct ByteStringTable: Sendable {
 
         mutating func append(_ key: UnsafeBufferPointer<UInt8>) {
             let (head0, head1) = ByteStringTable.heads(key)
+            if key.count <= 16, var previous = keys.last, previous.length == Int32(truncatingIfNeeded: key.count),
+               previous.head0 == head0, previous.head1 == head1 {
+                previous.repeatsPrevious = true
+                keys.append(previous)
+                return
+            }
             let tailStart = Int32(truncatingIfNeeded: tails.count)
             if key.count > 16 { tails.append(contentsOf: UnsafeBufferPointer(rebasing: key[16...])) }
             keys.append(Key(hash: ByteStringTable.hash(key, head0: head0, head1: head1), head0: head0, head1: head1,

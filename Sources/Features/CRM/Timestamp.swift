@@ -173,6 +173,7 @@ public enum Timestamp {
     ///
     /// Counts in 400-year eras of 146,097 days, with years starting on March 1 so that the leap
     /// day falls at the end of the year.
+    @inline(__always)
     static func daysFromCivil(year: Int, month: Int, day: Int) -> Int {
         let y = month <= 2 ? year - 1 : year
         let era = (y >= 0 ? y : y - 399) / 400
