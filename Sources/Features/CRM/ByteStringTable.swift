@@ -34,6 +34,13 @@ struct ByteStringTable: Sendable {
 
     /// The index of `bytes`, or `nil` when it was never inserted.
     func index(of bytes: UnsafeBufferPointer<UInt8>) -> Int? {
+        probe(bytes).index
+    }
+
+    /// Looks `bytes` up: its index when present, else the empty slot where it would go; and
+    /// its hash and heads, so that an insert computes them once.
+    @inline(__always)
+    private func probe(_ bytes: UnsafeBufferPointer<UInt8>) -> (index: Int?, position: Int, hash: UInt64, head0: UInt64, head1: UInt64) {
         let (head0, head1) = Self.heads(bytes)
         let hash = Self.hash(bytes, head0: head0, head1: head1)
         let length = UInt64(bytes.count) << 32
@@ -42,14 +49,27 @@ struct ByteStringTable: Sendable {
             var position = Int(truncatingIfNeeded: hash) & mask
             while true {
                 let slot = slots[position]
-                if slot.meta == 0 { return nil }
+                if slot.meta == 0 { return (nil, position, hash, head0, head1) }
                 if slot.meta & 0xFFFF_FFFF_0000_0000 == length && slot.head0 == head0 && slot.head1 == head1 {
                     let index = Int(truncatingIfNeeded: slot.meta & 0xFFFF_FFFF) - 1
-                    if bytes.count <= 16 || tailEquals(index, UnsafeBufferPointer(rebasing: bytes[16...])) { return index }
+                    if bytes.count <= 16 || tailEquals(index, UnsafeBufferPointer(rebasing: bytes[16...])) {
+                        return (index, position, hash, head0, head1)
+                    }
                 }
                 position = (position + 1) & mask
             }
         }
+    }
+
+    /// Makes room for `keys` keys in all without growing again (the table otherwise doubles,
+    /// placing every key anew each time).
+    mutating func reserveCapacity(_ keys: Int) {
+        var capacity = slots.count
+        while capacity < 2 * keys { capacity *= 2 }
+        if capacity > slots.count { rehash(capacity: capacity) }
+        arena.reserveCapacity(keys * 8)
+        offsets.reserveCapacity(keys + 1)
+        hashes.reserveCapacity(keys)
     }
 
     /// The index of `text`, or `nil` when it was never inserted.
@@ -63,15 +83,17 @@ struct ByteStringTable: Sendable {
     /// - Returns: The key's index and whether it was new.
     @discardableResult
     mutating func insert(_ bytes: UnsafeBufferPointer<UInt8>) -> (index: Int, inserted: Bool) {
-        if let existing = index(of: bytes) { return (existing, false) }
+        let found = probe(bytes)
+        if let existing = found.index { return (existing, false) }
         let index = count
         arena.append(contentsOf: bytes)
         offsets.append(arena.count)
-        hashes.append(Self.hash(bytes))
+        hashes.append(found.hash)
         if count * 2 > slots.count {
             rehash(capacity: slots.count * 2)
         } else {
-            place(index)
+            slots[found.position] = Slot(head0: found.head0, head1: found.head1,
+                                         meta: UInt64(bytes.count) << 32 | UInt64(index + 1))
         }
         return (index, true)
     }

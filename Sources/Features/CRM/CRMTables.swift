@@ -54,12 +54,6 @@ struct LoadedTable: Sendable {
         }
         header = reader.header
 
-        struct Slot {
-            let index: Int
-            let column: String
-            let role: ColumnRole
-            let entry: String
-        }
         var slots: [Slot] = []
         var seen: Set<String> = []
         for requirement in required where !seen.contains(requirement.column) {
@@ -77,82 +71,11 @@ struct LoadedTable: Sendable {
         // The id goes last: it is interned only once every other value of the row has parsed,
         // so a skipped row leaves no id behind.
         slots.sort { ($0.role == .id ? 1 : 0) < ($1.role == .id ? 1 : 0) }
-        // Columns by slot while reading (a dictionary lookup per cell would cost more than the
-        // parsing), into the dictionaries once done.
-        var slotValues = [[Double]](repeating: [], count: slots.count)
-        var slotTexts = [TextColumn](repeating: TextColumn(), count: slots.count)
-
-        // Parsed values of the current row, committed only once the whole row is good.
-        var rowValues = [Double](repeating: .nan, count: slots.count)
-        var rowCodes = [Int32](repeating: -1, count: slots.count)
+        var rows = RowReader(file: file, slots: slots, skipInvalid: skipInvalid)
+        if slots.contains(where: { $0.role == .id }) { rows.ids.reserveCapacity(Self.estimatedRows(url)) }
         do {
-            try reader.forEachRecord { record in
-                var failure: CRMDataError?
-                var reason = ""
-                for (k, slot) in slots.enumerated() {
-                    let missing = record.isMissing(slot.index)
-                    switch slot.role {
-                    case .id:
-                        if missing {
-                            failure = CRMDataError(file: file, line: record.line, column: slot.column, entry: slot.entry,
-                                                   message: "the id is empty. Every row needs an id.")
-                            reason = "empty id"
-                            break
-                        }
-                        let (index, inserted) = record.withBytes(at: slot.index) { ids.insert($0) }
-                        if !inserted {
-                            failure = CRMDataError(file: file, line: record.line, column: slot.column, entry: slot.entry,
-                                                   message: "the id `\(record[slot.index])` appears twice (first on line \(lines[index])). Ids must be unique.")
-                            reason = "duplicate id"
-                        }
-                    case .timestamp:
-                        if missing { rowValues[k] = .nan; continue }
-                        guard let value = record.withBytes(at: slot.index, Timestamp.seconds(from:)) else {
-                            failure = CRMDataError(file: file, line: record.line, column: slot.column, entry: slot.entry,
-                                                   message: "`\(record[slot.index])` is not an ISO 8601 timestamp. "
-                                                       + "Write instants like 2025-03-04 or 2025-03-04T14:05:00Z, or leave the cell empty.")
-                            reason = "unreadable timestamp in column `\(slot.column)`"
-                            break
-                        }
-                        rowValues[k] = value
-                    case .number:
-                        if missing { rowValues[k] = .nan; continue }
-                        guard let value = record.double(at: slot.index), value.isFinite else {
-                            failure = CRMDataError(file: file, line: record.line, column: slot.column, entry: slot.entry,
-                                                   message: "`\(record[slot.index])` is not a finite number. "
-                                                       + "Write numbers like 12500 or 0.25 (no thousands separators), or leave the cell empty.")
-                            reason = "unreadable number in column `\(slot.column)`"
-                            break
-                        }
-                        rowValues[k] = value
-                    case .text:
-                        rowCodes[k] = missing ? -1 : Int32(record.withBytes(at: slot.index) { slotTexts[k].levels.insert($0).index })
-                    }
-                    if failure != nil { break }
-                }
-                if let failure {
-                    guard skipInvalid else { throw failure }
-                    skipped.record("\(file): \(reason)", line: record.line)
-                    return
-                }
-                lines.append(Int32(record.line))
-                for (k, slot) in slots.enumerated() {
-                    switch slot.role {
-                    case .timestamp, .number: slotValues[k].append(rowValues[k])
-                    case .text: slotTexts[k].codes.append(rowCodes[k])
-                    case .id: break
-                    }
-                }
-                rowCount += 1
-            }
-            for (k, slot) in slots.enumerated() {
-                switch slot.role {
-                case .timestamp: timestamps[slot.column] = slotValues[k]
-                case .number: numbers[slot.column] = slotValues[k]
-                case .text: texts[slot.column] = slotTexts[k]
-                case .id: break
-                }
-            }
+            // The closure captures one variable, so each record costs one access to it.
+            try reader.forEachRecord { record in try rows.add(record) }
         } catch let error as CRMDataError {
             throw error
         } catch let error as CSVError {
@@ -160,6 +83,126 @@ struct LoadedTable: Sendable {
         } catch {
             throw CRMDataError(file: file, message: "\(error)")
         }
+        rowCount = rows.rowCount
+        lines = rows.lines
+        ids = rows.ids
+        skipped = rows.skipped
+        for (k, slot) in slots.enumerated() {
+            switch slot.role {
+            case .timestamp: timestamps[slot.column] = rows.slotValues[k]
+            case .number: numbers[slot.column] = rows.slotValues[k]
+            case .text: texts[slot.column] = rows.slotTexts[k]
+            case .id: break
+            }
+        }
+    }
+
+    /// One column read into a slot.
+    struct Slot {
+        let index: Int
+        let column: String
+        let role: ColumnRole
+        let entry: String
+    }
+
+    /// The reading state: the columns by slot (a dictionary lookup per cell would cost more
+    /// than the parsing), and the current row's values, committed only once the whole row is
+    /// good. A struct with a mutating method, so that the per-cell work does not go through
+    /// captured variables (which Swift checks for exclusive access on every use).
+    private struct RowReader {
+        let file: String
+        let slots: [Slot]
+        let skipInvalid: Bool
+        var slotValues: [[Double]]
+        var slotTexts: [TextColumn]
+        var rowValues: [Double]
+        var rowCodes: [Int32]
+        var ids = ByteStringTable()
+        var lines: [Int32] = []
+        var skipped = SkippedRows()
+        var rowCount = 0
+
+        init(file: String, slots: [Slot], skipInvalid: Bool) {
+            self.file = file
+            self.slots = slots
+            self.skipInvalid = skipInvalid
+            slotValues = [[Double]](repeating: [], count: slots.count)
+            slotTexts = [TextColumn](repeating: TextColumn(), count: slots.count)
+            rowValues = [Double](repeating: .nan, count: slots.count)
+            rowCodes = [Int32](repeating: -1, count: slots.count)
+        }
+
+        mutating func add(_ record: CSVRecord) throws(CRMDataError) {
+            var failure: CRMDataError?
+            var reason = ""
+            for k in slots.indices {
+                let slot = slots[k]
+                let missing = record.isMissing(slot.index)
+                switch slot.role {
+                case .id:
+                    if missing {
+                        failure = CRMDataError(file: file, line: record.line, column: slot.column, entry: slot.entry,
+                                               message: "the id is empty. Every row needs an id.")
+                        reason = "empty id"
+                        break
+                    }
+                    let (index, inserted) = record.withBytes(at: slot.index) { ids.insert($0) }
+                    if !inserted {
+                        failure = CRMDataError(file: file, line: record.line, column: slot.column, entry: slot.entry,
+                                               message: "the id `\(record[slot.index])` appears twice (first on line \(lines[index])). Ids must be unique.")
+                        reason = "duplicate id"
+                    }
+                case .timestamp:
+                    if missing { rowValues[k] = .nan; continue }
+                    guard let value = record.withBytes(at: slot.index, Timestamp.seconds(from:)) else {
+                        failure = CRMDataError(file: file, line: record.line, column: slot.column, entry: slot.entry,
+                                               message: "`\(record[slot.index])` is not an ISO 8601 timestamp. "
+                                                   + "Write instants like 2025-03-04 or 2025-03-04T14:05:00Z, or leave the cell empty.")
+                        reason = "unreadable timestamp in column `\(slot.column)`"
+                        break
+                    }
+                    rowValues[k] = value
+                case .number:
+                    if missing { rowValues[k] = .nan; continue }
+                    guard let value = record.double(at: slot.index), value.isFinite else {
+                        failure = CRMDataError(file: file, line: record.line, column: slot.column, entry: slot.entry,
+                                               message: "`\(record[slot.index])` is not a finite number. "
+                                                   + "Write numbers like 12500 or 0.25 (no thousands separators), or leave the cell empty.")
+                        reason = "unreadable number in column `\(slot.column)`"
+                        break
+                    }
+                    rowValues[k] = value
+                case .text:
+                    rowCodes[k] = missing ? -1 : Int32(record.withBytes(at: slot.index) { slotTexts[k].levels.insert($0).index })
+                }
+                if failure != nil { break }
+            }
+            if let failure {
+                guard skipInvalid else { throw failure }
+                skipped.record("\(file): \(reason)", line: record.line)
+                return
+            }
+            lines.append(Int32(record.line))
+            for k in slots.indices {
+                switch slots[k].role {
+                case .timestamp, .number: slotValues[k].append(rowValues[k])
+                case .text: slotTexts[k].codes.append(rowCodes[k])
+                case .id: break
+                }
+            }
+            rowCount += 1
+        }
+    }
+
+    /// About how many rows `url` holds, from the line breaks in its first 64 KiB and its size;
+    /// 0 when it cannot be read. Sizes tables up front, so they need not grow row by row.
+    static func estimatedRows(_ url: URL) -> Int {
+        guard let handle = try? FileHandle(forReadingFrom: url) else { return 0 }
+        defer { try? handle.close() }
+        guard let head = try? handle.read(upToCount: 1 << 16), !head.isEmpty,
+              let size = try? handle.seekToEnd() else { return 0 }
+        let breaks = head.reduce(0) { $0 + ($1 == 0x0A ? 1 : 0) }
+        return Int(Double(size) / Double(head.count) * Double(max(1, breaks)))
     }
 
     /// A CSV error as a data error, with its line.
