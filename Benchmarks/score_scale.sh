@@ -26,7 +26,7 @@ if [[ ! -f "$dir/events.csv" ]]; then
 fi
 model=$(mktemp --suffix=.json)
 out=$(mktemp --suffix=.csv)
-$propensity train --spec "$dir/spec.yaml" --data "$dir" --l2 1 --out "$model" | grep -E '^Trained on'
+$propensity train --spec "$dir/spec.yaml" --data "$dir" --l2 1 --out "$model" | grep -E '^Trained on [0-9]'
 files=("$dir/leads.csv" "$dir/companies.csv" "$dir/contacts.csv" "$dir/events.csv")
 for threads in 1 2; do
     runs=()

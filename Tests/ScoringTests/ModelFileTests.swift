@@ -173,6 +173,11 @@ struct ModelFileTests {
             path: url.path, detail: "the encoding's features do not match the coefficients' features"))
     }
 
+    @Test func gradeCutPointsOutOfOrderAreCorruption() throws {
+        let url = try editedModelFile(try spectorModel()) { $0["grades"] = ["a": 20, "b": 40, "c": 10] }
+        #expect(readingError(url) == .corrupted(path: url.path, detail: "the grade cut points must satisfy 100 ≥ a ≥ b ≥ c ≥ 0"))
+    }
+
     @Test func aValueTurnedIntoTextIsCorruptionAtItsPath() throws {
         let url = try editedModelFile(try spectorModel()) { object in
             var fit = object["fit"] as! [String: Any]
