@@ -18,11 +18,7 @@ struct Evaluate: ParsableCommand {
             """
     )
 
-    @Option(help: ArgumentHelp("The model file written by `propensity train --spec`.", valueName: "model.json"))
-    var model: String
-
-    @Option(help: ArgumentHelp("The folder of CRM tables, named as in the model's spec.", valueName: "dir"))
-    var data: String
+    @OptionGroup var input: ModelAndData
 
     @Flag(help: "Print JSON instead of tables.")
     var json = false
@@ -38,18 +34,16 @@ struct Evaluate: ParsableCommand {
     func run() throws {
         performance.apply()
         let reporter = ProgressReporter(forced: progress)
-        let loaded = try ModelFile.read(from: URL(fileURLWithPath: model))
+        let loaded = try input.loadModel()
         let scorer = try CRMScorer(model: loaded, threads: performance.threadCount, skipInvalidRows: skipInvalidRows)
-        let evaluation = try scorer.evaluate(URL(fileURLWithPath: data)) { reporter.report($0) }
+        let evaluation = try scorer.evaluate(input.dataURL) { reporter.report($0) }
         guard evaluation.rows > 0 else {
-            throw ValidationError("\(data) has no closed (won or lost) leads to evaluate on.")
+            throw ValidationError("\(input.data) has no closed (won or lost) leads to evaluate on.")
         }
         if json {
-            let encoder = JSONEncoder()
-            encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-            FileHandle.standardOutput.write(try encoder.encode(evaluation) + Data([0x0A]))
+            try printJSON(evaluation)
         } else {
-            print(ModelSummary.text(evaluation, of: "\(model) on the closed leads of \(data)"), terminator: "")
+            print(ModelSummary.text(evaluation, of: "\(input.model) on the closed leads of \(input.data)"), terminator: "")
         }
     }
 }

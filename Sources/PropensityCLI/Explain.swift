@@ -17,11 +17,7 @@ struct Explain: ParsableCommand {
             """
     )
 
-    @Option(help: ArgumentHelp("The model file written by `propensity train --spec`.", valueName: "model.json"))
-    var model: String
-
-    @Option(help: ArgumentHelp("The folder of CRM tables, named as in the model's spec.", valueName: "dir"))
-    var data: String
+    @OptionGroup var input: ModelAndData
 
     @Option(help: ArgumentHelp("The lead's id, as in the leads table.", valueName: "id"))
     var lead: String
@@ -40,13 +36,11 @@ struct Explain: ParsableCommand {
 
     func run() throws {
         performance.apply()
-        let loaded = try ModelFile.read(from: URL(fileURLWithPath: model))
+        let loaded = try input.loadModel()
         let scorer = try CRMScorer(model: loaded, threads: performance.threadCount)
-        let explanation = try scorer.explain(leadID: lead, in: URL(fileURLWithPath: data), asOf: try scoringInstant(asOf))
+        let explanation = try scorer.explain(leadID: lead, in: input.dataURL, asOf: try scoringInstant(asOf))
         if json {
-            let encoder = JSONEncoder()
-            encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-            FileHandle.standardOutput.write(try encoder.encode(explanation) + Data([0x0A]))
+            try printJSON(explanation)
             return
         }
         let e = explanation

@@ -24,11 +24,7 @@ struct Score: ParsableCommand {
             """
     )
 
-    @Option(help: ArgumentHelp("The model file written by `propensity train --spec`.", valueName: "model.json"))
-    var model: String
-
-    @Option(help: ArgumentHelp("The folder of CRM tables, named as in the model's spec.", valueName: "dir"))
-    var data: String
+    @OptionGroup var input: ModelAndData
 
     @Option(help: ArgumentHelp("The instant to score as of (ISO 8601, such as 2025-07-01 or 2025-07-01T09:00:00Z); default now.",
                                valueName: "instant"))
@@ -55,10 +51,10 @@ struct Score: ParsableCommand {
     func run() throws {
         performance.apply()
         let reporter = ProgressReporter(forced: progress)
-        let loaded = try ModelFile.read(from: URL(fileURLWithPath: model))
+        let loaded = try input.loadModel()
         let scorer = try CRMScorer(model: loaded, threads: performance.threadCount, skipInvalidRows: skipInvalidRows)
         let instant = try scoringInstant(asOf)
-        let scored = try scorer.scoreOpenLeads(in: URL(fileURLWithPath: data), asOf: instant) { stage in
+        let scored = try scorer.scoreOpenLeads(in: input.dataURL, asOf: instant) { stage in
             reporter.report(stage)
         }
         reporter.report("Writing \(scored.count) scores to \(out)")

@@ -1,0 +1,27 @@
+import ArgumentParser
+import Foundation
+import Propensity
+
+/// The options of the commands that apply a saved model to a CRM export.
+struct ModelAndData: ParsableArguments {
+    @Option(help: ArgumentHelp("The model file written by `propensity train --spec`.", valueName: "model.json"))
+    var model: String
+
+    @Option(help: ArgumentHelp("The folder of CRM tables, named as in the model's spec.", valueName: "dir"))
+    var data: String
+
+    /// The model, read and checked.
+    func loadModel() throws -> PropensityModel {
+        try ModelFile.read(from: URL(fileURLWithPath: model))
+    }
+
+    /// The data folder.
+    var dataURL: URL { URL(fileURLWithPath: data) }
+}
+
+/// Prints `value` as pretty-printed JSON with sorted keys, as the `--json` options do.
+func printJSON<Value: Encodable>(_ value: Value) throws {
+    let encoder = JSONEncoder()
+    encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+    FileHandle.standardOutput.write(try encoder.encode(value) + Data([0x0A]))
+}
