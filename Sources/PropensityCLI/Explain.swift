@@ -28,6 +28,9 @@ struct Explain: ParsableCommand {
     @Flag(help: "Print JSON instead of a table.")
     var json = false
 
+    @Flag(help: "Report progress on standard error even when it is not a terminal.")
+    var progress = false
+
     @OptionGroup var performance: PerformanceOptions
 
     func validate() throws {
@@ -38,7 +41,10 @@ struct Explain: ParsableCommand {
         performance.apply()
         let loaded = try input.loadModel()
         let scorer = try CRMScorer(model: loaded, threads: performance.threadCount)
-        let explanation = try scorer.explain(leadID: lead, in: input.dataURL, asOf: try scoringInstant(asOf))
+        let reporter = ProgressReporter(forced: progress)
+        let explanation = try scorer.explain(leadID: lead, in: input.dataURL, asOf: try scoringInstant(asOf)) {
+            reporter.report($0)
+        }
         if json {
             try printJSON(explanation)
             return

@@ -55,7 +55,9 @@ extension CRMScorer {
     /// as of `asOf`.
     ///
     /// - Throws: `ScoringError.unknownLead`, or `CRMDataError` for bad tables.
-    public func explain(leadID: String, in directory: URL, asOf: Date) throws -> Explanation {
+    public func explain(leadID: String, in directory: URL, asOf: Date,
+                        progress: (@Sendable (Stage) -> Void)? = nil) throws -> Explanation {
+        progress?(.readingTables)
         let data = try readData(directory)
         guard let lead = data.leadIndex(of: leadID) else {
             throw ScoringError.unknownLead(id: leadID, file: pipeline.spec.tables.leads.file)
@@ -64,7 +66,9 @@ extension CRMScorer {
         var cutoffs = [Double](repeating: .nan, count: data.leadCount)
         cutoffs[lead] = outcome.isClosed ? data.cutoffs(openLeadsAsOf: nil)[lead] : asOf.timeIntervalSince1970
         if cutoffs[lead] == .infinity { cutoffs[lead] = asOf.timeIntervalSince1970 }  // a closed lead without a cut-off rule
-        let raw = try FeatureExtractor.rawFeatures(data, cutoffs: cutoffs, skipInvalidRows: skipInvalidRows, threads: threads)
+        let raw = try FeatureExtractor.rawFeatures(data, cutoffs: cutoffs, skipInvalidRows: skipInvalidRows, threads: threads) {
+            progress?(.readingEvents(count: $0))
+        }
         let x = pipeline.matrix(raw, rows: [lead])
         let fit = model.fit
         let names = fit.featureNames

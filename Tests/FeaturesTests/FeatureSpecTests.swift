@@ -105,5 +105,7 @@ struct ReadmeSpecExampleTests {
         #expect(kinds.count == 13, "\(kinds.sorted())")
         #expect(spec.features.contains { $0.numeric.basis == .naturalSpline(knots: 4) })
         #expect(spec.features.contains { $0.numeric.basis == .quantileBins(5) && $0.numeric.missing == .zero })
+        let team = try #require(spec.features.first { $0.name == "team_14d" })
+        #expect(team.words(for: .number(5)) == "5 buying-team members engaged in 14 days")
     }
 }

@@ -227,7 +227,7 @@ struct HelpTextTests {
 
             With --json, prints the same as one JSON object.
 
-            USAGE: propensity explain --model <model.json> --data <dir> --lead <id> [--as-of <instant>] [--json] [--threads <n>]
+            USAGE: propensity explain --model <model.json> --data <dir> --lead <id> [--as-of <instant>] [--json] [--progress] [--threads <n>]
 
             OPTIONS:
               --model <model.json>    The model file written by `propensity train --spec`.
@@ -235,6 +235,7 @@ struct HelpTextTests {
               --lead <id>             The lead's id, as in the leads table.
               --as-of <instant>       For an open lead, the instant to explain as of (ISO 8601); default now.
               --json                  Print JSON instead of a table.
+              --progress              Report progress on standard error even when it is not a terminal.
               --threads <n>           Threads for passes over the data (default: one per core). Results do not
                                       depend on it.
               --version               Show the version.
