@@ -30,8 +30,10 @@ public enum ModelSummary {
             if let from = validation.closedFrom, let to = validation.closedTo { range = ", closed \(day(from)) to \(day(to))" }
             line("Validation:", "\(validation.rows) most recently closed leads held out\(range); \(validation.wins) won")
             line("", metricsLine(validation))
+        } else if case .flatTable = model.input {
+            line("Validation:", "none (a flat table has no close dates to hold the latest leads out by)")
         } else {
-            line("Validation:", "none (trained with nothing held out)")
+            line("Validation:", "none (trained with nothing held out: --holdout 0)")
         }
         if let search = model.penaltySearch {
             let best = search.candidates.first { $0.l2 == search.chosen }

@@ -167,9 +167,22 @@ struct ScoreCommandTests {
         let calibration = e["calibration"] as! [String: Any]
         #expect((calibration["groups"] as! [[String: Any]]).reduce(0) { $0 + ($1["wins"] as! Int) } == 1036)
 
+        #expect(run.standardError.hasPrefix("Note: this is the export the model was trained on"))
         let text = try runPropensity(["evaluate", "--model", Self.model, "--data", Self.crm.path])
         #expect(text.standardOutput.contains("\nLeads:                3341, closed 2023-07-09 to 2025-06-30; 1036 won\n"))
         #expect(text.standardOutput.contains("\nLift on these leads: deciles of the predicted probability, highest first\n"))
+
+        // A later export from the same process: no note, and a model that still ranks.
+        let directory = try makeTemporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let generate = try runPropensity(["generate", "--out", directory.path, "--leads", "2000", "--seed", "77"])
+        #expect(generate.status == 0, "\(generate.standardError)")
+        let later = try runPropensity(["evaluate", "--model", Self.model, "--data", directory.path, "--json"])
+        #expect(later.status == 0, "\(later.standardError)")
+        #expect(later.standardError.isEmpty)
+        let fresh = try #require(JSONSerialization.jsonObject(with: Data(later.standardOutput.utf8)) as? [String: Any])
+        let auc = try #require((fresh["metrics"] as? [String: Any])?["auc"] as? Double)
+        #expect(auc > 0.7 && auc < 0.9, "\(auc)")
     }
 
     @Test("failures write nothing: a flat model, a missing column, a bad instant")
