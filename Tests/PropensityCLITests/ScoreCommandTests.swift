@@ -118,6 +118,22 @@ struct ScoreCommandTests {
         }
     }
 
+    @Test("the same file, byte for byte, on one thread and on two (the events file read in two parts)")
+    func threads() throws {
+        let directory = try makeTemporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        var files: [Data] = []
+        for threads in ["1", "2"] {
+            let out = directory.appending(path: "s\(threads).jsonl")
+            let run = try runPropensity(["score", "--model", Self.model, "--data", Self.crm.path, "--as-of", "2025-07-01",
+                                         "--format", "jsonl", "--threads", threads, "--out", out.path])
+            #expect(run.status == 0, "\(run.standardError)")
+            files.append(try Data(contentsOf: out))
+        }
+        #expect(files[0] == files[1])
+        #expect(files[0].count > 100_000)
+    }
+
     @Test("explain splits the log-odds exactly and agrees with the score file")
     func explain() throws {
         let directory = try makeTemporaryDirectory()
