@@ -5,12 +5,18 @@ import Propensity
 /// `propensity inspect`: print a saved model's coefficient table.
 struct Inspect: ParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Print a saved model's statistics and coefficient table.",
+        abstract: "Print a saved model's card, statistics and coefficient table.",
         discussion: """
+            The card says when and with which version the model was trained, on which rows \
+            (count, close dates, the leads file's size and hash), its cut-off rule, its \
+            validation on the most recently closed leads (metrics, calibration and lift by \
+            decile), how --l2 auto chose the penalty, and the grade cut points.
+
             With --json, prints an object with intercept, coefficients, standardErrors, \
             zValues, pValues, confidenceIntervals and oddsRatios (each keyed by feature name; \
             the intercept's under `intercept`), logLikelihood, nullLogLikelihood, \
-            pseudoRSquared, aic, bic, iterations, converged and trainingMetrics.
+            pseudoRSquared, aic, bic, iterations, converged, trainingMetrics, and the card's \
+            trainedAt, trainingData, validation, penaltySearch and grades.
             """
     )
 

@@ -25,7 +25,7 @@ struct HelpTextTests {
               score                   Score the open SQLs of a CRM export with a saved model.
               evaluate                Measure a saved model on the closed leads of a CRM export.
               explain                 Show every feature's value and contribution for one lead.
-              inspect                 Print a saved model's statistics and coefficient table.
+              inspect                 Print a saved model's card, statistics and coefficient table.
               generate                Write a synthetic CRM export whose outcomes follow known effects.
 
               See 'propensity help <subcommand>' for detailed help.
@@ -94,12 +94,17 @@ struct HelpTextTests {
     @Test("propensity inspect --help")
     func inspect() throws {
         #expect(try runPropensity(["inspect", "--help"]).standardOutput == """
-            OVERVIEW: Print a saved model's statistics and coefficient table.
+            OVERVIEW: Print a saved model's card, statistics and coefficient table.
+
+            The card says when and with which version the model was trained, on which rows (count, close dates,
+            the leads file's size and hash), its cut-off rule, its validation on the most recently closed leads
+            (metrics, calibration and lift by decile), how --l2 auto chose the penalty, and the grade cut
+            points.
 
             With --json, prints an object with intercept, coefficients, standardErrors, zValues, pValues,
             confidenceIntervals and oddsRatios (each keyed by feature name; the intercept's under `intercept`),
-            logLikelihood, nullLogLikelihood, pseudoRSquared, aic, bic, iterations, converged and
-            trainingMetrics.
+            logLikelihood, nullLogLikelihood, pseudoRSquared, aic, bic, iterations, converged, trainingMetrics,
+            and the card's trainedAt, trainingData, validation, penaltySearch and grades.
 
             USAGE: propensity inspect <model.json> [--json]
 
