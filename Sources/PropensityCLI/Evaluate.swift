@@ -43,7 +43,7 @@ struct Evaluate: ParsableCommand {
         if case .crm(let pipeline) = loaded.input,
            let leads = try? DataFingerprint(file: input.dataURL.appending(path: pipeline.spec.tables.leads.file), rows: 0, positives: 0),
            leads.fnv1a64 == loaded.trainingData.fnv1a64 {
-            let note = "Note: this is the export the model was trained on, so these figures include its training leads; "
+            let note = "Note: this is the leads file the model was trained on, so these figures include its training leads; "
                 + "the held-out validation in `propensity inspect` is the fair measure.\n"
             FileHandle.standardError.write(Data(note.utf8))
         }

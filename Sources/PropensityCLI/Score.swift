@@ -12,8 +12,8 @@ struct Score: ParsableCommand {
             over the events, and writes one row per open lead: lead_id; probability with its 90% \
             range (probability_low, probability_high: the delta method on the logit scale, from the \
             coefficients' covariance); score (round(100 × probability)) and grade (A to D, by the \
-            cut points in the model: about the top 10% of training leads grade A, the next 20% B, \
-            the next 30% C, the rest D); score_7d_ago and score_change (empty for leads that were \
+            cut points in the model: the lowest scores that at most 10%, 30% and 60% of the \
+            training leads reach are the lowest A, B and C); score_7d_ago and score_change (empty for leads that were \
             not yet SQLs then); raising_1..3 and lowering_1..3, the features that raise and lower \
             the lead's odds most, each as its value in words and its contribution to the log-odds \
             relative to the average training lead ("5 contacts engaged in the 14 days after \
@@ -65,6 +65,9 @@ struct Score: ParsableCommand {
         }
         print("Scored \(scored.count) open leads as of \(Timestamp.string(from: scored.asOf)) "
             + "(grades: \(grades.joined(separator: ", "))), with \(scored.eventCount) events.")
+        if scored.notYetSQLs > 0 {
+            print("Left out \(scored.notYetSQLs) open leads whose SQL date is after \(Timestamp.string(from: scored.asOf)).")
+        }
         for line in scored.skipped.lines { print("Skipped: \(line)") }
         staleDataWarning(latestEvent: scored.latestEventTime, asOf: scored.asOf)
         print("Scores written to \(out)")

@@ -67,9 +67,12 @@ public struct CRMScorer: Sendable {
         let data = try readData(directory)
         let now = asOf.timeIntervalSince1970
         let earlier = now - trendDays * Timestamp.secondsPerDay
-        let open = (0..<data.leadCount).filter { data.outcomes[$0] == .open }
-        // A lead that became an SQL after the earlier instant has no earlier score.
+        // Open leads that were SQLs at `asOf`: a lead whose cut-off anchor (its SQL date) is
+        // later was not one yet (a lead without the date is taken as one).
         let anchors = pipeline.spec.cutoff.flatMap { data.leadTimestamps($0.after) }
+        let openLeads = (0..<data.leadCount).filter { data.outcomes[$0] == .open }
+        let open = openLeads.filter { lead in anchors.map { !($0[lead] > now) } ?? true }
+        // A lead that became an SQL after the earlier instant has no earlier score.
         var nowCutoffs = [Double](repeating: .nan, count: data.leadCount)
         var earlierCutoffs = nowCutoffs
         for lead in open {
@@ -89,7 +92,8 @@ public struct CRMScorer: Sendable {
         for (k, position) in withEarlier.enumerated() { earlierScore[position] = before.score[k] }
         var skipped = data.skipped
         skipped.merge(raws[0].skipped)
-        return ScoredLeads(data: data, scorer: self, rows: open, asOf: now, trendFrom: earlier, raw: raws[0],
+        return ScoredLeads(data: data, scorer: self, rows: open, notYetSQLs: openLeads.count - open.count, asOf: now,
+                           trendFrom: earlier, raw: raws[0],
                            scores: current, earlierScore: earlierScore, skipped: skipped,
                            eventCount: raws[0].eventCount, latestEventTime: raws[0].latestEventTime)
     }

@@ -93,15 +93,16 @@ public struct CRMTrainer: Sendable {
             progress?(.readingEvents(count: $0))
         }
         let closed = Self.closedLeadsByCloseDate(data)
-        let won = closed.filter { data.outcomes[$0] == .won }.count
-        if won < minimumClassCount || closed.count - won < minimumClassCount {
-            throw CRMTrainingError.tooFewExamples(won: won, lost: closed.count - won, minimum: minimumClassCount,
-                                                  file: spec.tables.leads.file,
-                                                  wonValues: spec.label.won, lostValues: spec.label.lost)
-        }
         let held = Int((holdoutFraction * Double(closed.count)).rounded())
         let rows = Array(closed.dropLast(held))
         let validationRows = Array(closed.suffix(held))
+        // The floor holds for the leads the model is fitted on.
+        let won = rows.filter { data.outcomes[$0] == .won }.count
+        if won < minimumClassCount || rows.count - won < minimumClassCount {
+            throw CRMTrainingError.tooFewExamples(won: won, lost: rows.count - won, heldOut: held, minimum: minimumClassCount,
+                                                  file: spec.tables.leads.file,
+                                                  wonValues: spec.label.won, lostValues: spec.label.lost)
+        }
         let label = { (lead: Int) in data.outcomes[lead] == .won ? 1.0 : 0.0 }
         let labels = rows.map(label)
 

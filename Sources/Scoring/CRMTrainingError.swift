@@ -1,14 +1,15 @@
 /// Why training on a CRM export was refused before fitting.
 public enum CRMTrainingError: Error, Equatable, CustomStringConvertible, Sendable {
     /// Fewer won or lost closed leads than the floor.
-    case tooFewExamples(won: Int, lost: Int, minimum: Int, file: String, wonValues: [String], lostValues: [String])
+    case tooFewExamples(won: Int, lost: Int, heldOut: Int, minimum: Int, file: String, wonValues: [String], lostValues: [String])
     /// `--l2 auto` found no fold it could fit and score.
     case penaltySearchFailed(folds: Int, rows: Int)
 
     public var description: String {
         switch self {
-        case .tooFewExamples(let won, let lost, let minimum, let file, let wonValues, let lostValues):
-            return "\(file) has \(won) won and \(lost) lost closed leads; training needs at least \(minimum) of each "
+        case .tooFewExamples(let won, let lost, let heldOut, let minimum, let file, let wonValues, let lostValues):
+            let fitted = heldOut > 0 ? " to fit on (besides the \(heldOut) most recently closed, held out)" : ""
+            return "\(file) has \(won) won and \(lost) lost closed leads\(fitted); training needs at least \(minimum) of each "
                 + "(won: \(wonValues.joined(separator: ", ")); lost: \(lostValues.joined(separator: ", "))). "
                 + "Add more history, check the label values in the spec, or lower the floor with --min-class-count."
         case .penaltySearchFailed(let folds, let rows):

@@ -1,12 +1,13 @@
 /// How a probability becomes the 0–100 score and the A–D grade that reps read.
 ///
 /// The score is the close probability in percent, rounded: a score of 37 means a 37% chance.
-/// The grade ranks a lead against the leads the model was trained on: the cut points are the
-/// scores of the training leads at the 90th, 70th and 40th percentiles, so about the top 10% of
-/// training leads grade A, the next 20% B, the next 30% C and the bottom 40% D. They are kept
-/// in the model, so a grade means the same thing for every lead a model scores.
+/// The grade ranks a lead against the leads the model was trained on. Each cut point is the
+/// lowest score that at most 10% (A), 30% (A or B) and 60% (A to C) of the training leads
+/// reach; the rest grade D. Ties between whole-number scores can make a grade's share smaller,
+/// never larger. The cut points are kept in the model, so a grade means the same thing for
+/// every lead a model scores (a retrained model has cut points of its own).
 public struct GradeScale: Codable, Equatable, Sendable {
-    /// The share of training leads at or above each cut point: A, B, C.
+    /// The most training leads, as shares, at or above each cut point: A, B, C.
     public static let shares = (a: 0.10, b: 0.30, c: 0.60)
 
     /// The lowest score graded A.
@@ -24,18 +25,23 @@ public struct GradeScale: Codable, Equatable, Sendable {
         self.c = c
     }
 
-    /// The scale whose cut points are the training leads' scores at the 90th, 70th and 40th
-    /// percentiles (the smallest score with at least that share of scores at or below it).
+    /// The scale whose cut points are the lowest scores that at most 10%, 30% and 60% of the
+    /// training leads reach (at most 100).
     ///
     /// - Parameter probabilities: The training leads' fitted probabilities; not empty.
     public init(fitting probabilities: [Double]) {
         precondition(!probabilities.isEmpty, "Need at least one probability.")
         let scores = probabilities.map(Self.score(probability:)).sorted()
-        func percentile(_ q: Double) -> Int {
-            let rank = Int((q * Double(scores.count)).rounded(.up))
-            return scores[min(scores.count - 1, max(0, rank - 1))]
+        let n = scores.count
+        func cut(_ share: Double) -> Int {
+            // Scores from position `n - allowed` up are the top `allowed`; a tie across that
+            // position moves the cut above the tied score.
+            let allowed = Int((share * Double(n)).rounded(.down))
+            if allowed == 0 { return min(100, scores[n - 1] + 1) }
+            let lowest = scores[n - allowed]
+            return n - allowed > 0 && scores[n - allowed - 1] == lowest ? min(100, lowest + 1) : lowest
         }
-        self.init(a: percentile(1 - Self.shares.a), b: percentile(1 - Self.shares.b), c: percentile(1 - Self.shares.c))
+        self.init(a: cut(Self.shares.a), b: cut(Self.shares.b), c: cut(Self.shares.c))
     }
 
     /// The score of a probability: `round(100·p)`, 0…100.

@@ -73,6 +73,9 @@ public enum ModelFile {
             || fit.centers.count != d || fit.standardDeviations.count != d {
             throw .corrupted(path: path, detail: "the coefficients, covariance and scaling do not all have \(d) features")
         }
+        if case .crm(let pipeline) = model.input, let problem = pipeline.inconsistency {
+            throw .corrupted(path: path, detail: problem)
+        }
         let grades = model.grades
         if !(100 >= grades.a && grades.a >= grades.b && grades.b >= grades.c && grades.c >= 0) {
             throw .corrupted(path: path, detail: "the grade cut points must satisfy 100 ≥ a ≥ b ≥ c ≥ 0")

@@ -43,7 +43,7 @@ public enum ModelSummary {
         }
         let g = model.grades
         line("Grades:", "A ≥ \(g.a), B ≥ \(g.b), C ≥ \(g.c), D below; score = round(100 × probability)")
-        line("", "(cut at the training leads' 90th, 70th and 40th percentiles of score)")
+        line("", "(the lowest scores at most 10%, 30% and 60% of training leads reach)")
         if let validation = model.validation {
             lines.append("")
             lines.append(tables(validation, of: "the held-out leads"))

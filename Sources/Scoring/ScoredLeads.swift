@@ -20,7 +20,7 @@ public struct LeadScores: Sendable {
     public private(set) var lowering: [Int32] = []
     public private(set) var loweringBy: [Double] = []
     /// Factors listed per lead and direction.
-    public private(set) var topCount = 0
+    public private(set) var topCount = LinearScorer.reasonCount
 
     public init(grades: GradeScale) {
         self.grades = grades
@@ -52,6 +52,8 @@ public struct ScoredLeads: Sendable {
     let scorer: CRMScorer
     /// The scored leads' rows in the leads table, in file order.
     public let rows: [Int]
+    /// Open leads left out because their SQL date (the cut-off anchor) is after `asOf`.
+    public let notYetSQLs: Int
     /// The instant scored as of, and the earlier one the trend compares with (seconds).
     public let asOf: Double
     public let trendFrom: Double

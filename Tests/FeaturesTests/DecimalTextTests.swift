@@ -22,6 +22,7 @@ struct DecimalTextTests {
         #expect(DecimalText.fixed(-0.004, decimals: 2) == "0.00")
         #expect(DecimalText.fixed(2.5, decimals: 0) == "3")  // half away from zero (printf: "2")
         #expect(DecimalText.fixed(.infinity, decimals: 2) == "inf")
+        #expect(DecimalText.fixed(1e10, decimals: 9) == "10000000000.0")  // too large to scale: described
     }
 
     @Test("readable numbers: integers whole, one decimal from 1, two significant digits below")

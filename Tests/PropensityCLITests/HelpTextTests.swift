@@ -156,12 +156,12 @@ struct HelpTextTests {
             features as of --as-of (and as of 7 days earlier, for the trend) in one pass over the events, and
             writes one row per open lead: lead_id; probability with its 90% range (probability_low,
             probability_high: the delta method on the logit scale, from the coefficients' covariance); score
-            (round(100 × probability)) and grade (A to D, by the cut points in the model: about the top 10% of
-            training leads grade A, the next 20% B, the next 30% C, the rest D); score_7d_ago and score_change
-            (empty for leads that were not yet SQLs then); raising_1..3 and lowering_1..3, the features that
-            raise and lower the lead's odds most, each as its value in words and its contribution to the
-            log-odds relative to the average training lead ("5 contacts engaged in the 14 days after sql_at:
-            +0.61").
+            (round(100 × probability)) and grade (A to D, by the cut points in the model: the lowest scores
+            that at most 10%, 30% and 60% of the training leads reach are the lowest A, B and C); score_7d_ago
+            and score_change (empty for leads that were not yet SQLs then); raising_1..3 and lowering_1..3, the
+            features that raise and lower the lead's odds most, each as its value in words and its contribution
+            to the log-odds relative to the average training lead ("5 contacts engaged in the 14 days after
+            sql_at: +0.61").
 
             The file is written under a temporary name and renamed when complete: a failed run leaves no
             partial output, and an earlier file of the same name stays as it was.
@@ -232,7 +232,7 @@ struct HelpTextTests {
 
             With --json, prints the same as one JSON object.
 
-            USAGE: propensity explain --model <model.json> --data <dir> --lead <id> [--as-of <instant>] [--json] [--progress] [--threads <n>]
+            USAGE: propensity explain --model <model.json> --data <dir> --lead <id> [--as-of <instant>] [--json] [--skip-invalid-rows] [--progress] [--threads <n>]
 
             OPTIONS:
               --model <model.json>    The model file written by `propensity train --spec`.
@@ -240,6 +240,8 @@ struct HelpTextTests {
               --lead <id>             The lead's id, as in the leads table.
               --as-of <instant>       For an open lead, the instant to explain as of (ISO 8601); default now.
               --json                  Print JSON instead of a table.
+              --skip-invalid-rows     Skip rows with unreadable values or unknown ids and count them, instead
+                                      of stopping at the first.
               --progress              Report progress on standard error even when it is not a terminal.
               --threads <n>           Threads for passes over the data (default: one per core). Results do not
                                       depend on it.

@@ -118,6 +118,29 @@ struct ScoreCommandTests {
         }
     }
 
+    @Test("leads whose SQL date is after --as-of are left out; with none left the file still has every column")
+    func asOfBeforeSQLs() throws {
+        let directory = try makeTemporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let open = try Self.openLeads()
+        let out = directory.appending(path: "june.csv")
+        let june = try runPropensity(["score", "--model", Self.model, "--data", Self.crm.path, "--as-of", "2025-06-01",
+                                      "--out", out.path])
+        #expect(june.status == 0, "\(june.standardError)")
+        let later = open.filter { $0.sqlAt > "2025-06-01" }
+        #expect(later.count > 0 && later.count < open.count)
+        #expect(june.standardOutput.contains("\nLeft out \(later.count) open leads whose SQL date is after 2025-06-01T00:00:00Z.\n"))
+        #expect(try Self.rows(out).order == open.filter { $0.sqlAt <= "2025-06-01" }.map(\.id))
+
+        let none = directory.appending(path: "none.csv")
+        let early = try runPropensity(["score", "--model", Self.model, "--data", Self.crm.path, "--as-of", "2023-01-01",
+                                       "--out", none.path])
+        #expect(early.status == 0, "\(early.standardError)")
+        #expect(early.standardOutput.hasPrefix("Scored 0 open leads as of 2023-01-01T00:00:00Z"))
+        #expect(try String(contentsOf: none, encoding: .utf8) == "lead_id,probability,probability_low,probability_high,score,"
+            + "grade,score_7d_ago,score_change,raising_1,raising_2,raising_3,lowering_1,lowering_2,lowering_3\n")
+    }
+
     @Test("the same file, byte for byte, on one thread and on two (the events file read in two parts)")
     func threads() throws {
         let directory = try makeTemporaryDirectory()
@@ -183,7 +206,7 @@ struct ScoreCommandTests {
         let calibration = e["calibration"] as! [String: Any]
         #expect((calibration["groups"] as! [[String: Any]]).reduce(0) { $0 + ($1["wins"] as! Int) } == 1036)
 
-        #expect(run.standardError.hasPrefix("Note: this is the export the model was trained on"))
+        #expect(run.standardError.hasPrefix("Note: this is the leads file the model was trained on"))
         let text = try runPropensity(["evaluate", "--model", Self.model, "--data", Self.crm.path])
         #expect(text.standardOutput.contains("\nLeads:                3341, closed 2023-07-09 to 2025-06-30; 1036 won\n"))
         #expect(text.standardOutput.contains("\nLift on these leads: deciles of the predicted probability, highest first\n"))

@@ -41,7 +41,7 @@ struct CRMTrainerValidationTests {
         #expect(validation.closedFrom == Timestamp.string(from: firstHeld))
         #expect(validation.closedTo == Timestamp.string(from: result.validationRows.map { closeTimes[$0] }.max()!))
         #expect(result.model.trainingData.closedTo == Timestamp.string(from: lastTrained))
-        // The grades cut the training leads' scores at the 90th, 70th and 40th percentiles.
+        // The grades are cut on the training leads' scores.
         let x = pipeline.matrix(raw, rows: result.trainingRows)
         #expect(result.model.grades == GradeScale(fitting: result.model.fit.probabilities(x)))
     }
@@ -58,11 +58,11 @@ struct CRMTrainerValidationTests {
     @Test("training is refused below the floor of won or lost leads, naming the counts")
     func floor() throws {
         let trainer = CRMTrainer(regression: LogisticRegression(l2: 1), minimumClassCount: 1100)
-        #expect(throws: CRMTrainingError.tooFewExamples(won: 1036, lost: 2305, minimum: 1100, file: "leads.csv",
+        #expect(throws: CRMTrainingError.tooFewExamples(won: 813, lost: 1860, heldOut: 668, minimum: 1100, file: "leads.csv",
                                                         wonValues: ["won"], lostValues: ["lost"])) {
             try trainer.train(spec: try Self.spec(), directory: Self.crm)
         }
-        let error = CRMTrainingError.tooFewExamples(won: 12, lost: 300, minimum: 40, file: "leads.csv", wonValues: ["won"],
+        let error = CRMTrainingError.tooFewExamples(won: 12, lost: 300, heldOut: 0, minimum: 40, file: "leads.csv", wonValues: ["won"],
                                                     lostValues: ["lost", "disqualified"])
         #expect(error.description == "leads.csv has 12 won and 300 lost closed leads; training needs at least 40 of each "
             + "(won: won; lost: lost, disqualified). Add more history, check the label values in the spec, "
@@ -109,14 +109,17 @@ struct CRMTrainerValidationTests {
         #expect(abs(ten.logLoss - total / Double(found.scoredRows)) <= 1e-12)
     }
 
-    @Test("grade cut points are the scores at the 90th, 70th and 40th percentiles")
+    @Test("grade cut points are the lowest scores at most 10%, 30% and 60% of training leads reach")
     func grades() {
-        // Scores 0, 1, …, 99: the 90th percentile is the 90th smallest, 89.
+        // Scores 0, 1, …, 99: exactly 10 reach 90, 30 reach 70, 60 reach 40.
         let scale = GradeScale(fitting: (0..<100).map { Double($0) / 100 })
-        #expect(scale == GradeScale(a: 89, b: 69, c: 39))
-        #expect([100, 89, 88, 69, 68, 39, 38, 0].map { scale.grade(score: $0) } == [.a, .a, .b, .b, .c, .c, .d, .d])
+        #expect(scale == GradeScale(a: 90, b: 70, c: 40))
+        #expect([100, 90, 89, 70, 69, 40, 39, 0].map { scale.grade(score: $0) } == [.a, .a, .b, .b, .c, .c, .d, .d])
+        // A tie across a cut moves the cut above it: 20 leads at 50 and 80 at 10.
+        let tied = GradeScale(fitting: [Double](repeating: 0.5, count: 20) + [Double](repeating: 0.1, count: 80))
+        #expect(tied == GradeScale(a: 51, b: 11, c: 11))  // no A (20% > 10%), the 50s B, the 10s D
         #expect(GradeScale.score(probability: 0.374) == 37)
         #expect(GradeScale.score(probability: 0.375) == 38)
-        #expect(GradeScale(fitting: [0.5]) == GradeScale(a: 50, b: 50, c: 50))
+        #expect(GradeScale(fitting: [0.5]) == GradeScale(a: 51, b: 51, c: 51))
     }
 }

@@ -178,6 +178,38 @@ struct ModelFileTests {
         #expect(readingError(url) == .corrupted(path: url.path, detail: "the grade cut points must satisfy 100 ≥ a ≥ b ≥ c ≥ 0"))
     }
 
+    /// Edits the spec inside the bundled CRM model.
+    func editedCRMSpec(_ edit: (inout [[String: Any]]) -> Void) throws -> URL {
+        let model = try ModelFile.read(from: repositoryRoot.appendingPathComponent("models/crm.json"))
+        return try editedModelFile(model) { object in
+            var input = object["input"] as! [String: Any]
+            var crm = input["crm"] as! [String: Any]
+            var pipeline = crm["_0"] as! [String: Any]
+            var spec = pipeline["spec"] as! [String: Any]
+            var features = spec["features"] as! [[String: Any]]
+            edit(&features)
+            spec["features"] = features
+            pipeline["spec"] = spec
+            crm["_0"] = pipeline
+            input["crm"] = crm
+            object["input"] = input
+        }
+    }
+
+    @Test("a CRM model whose spec no longer matches its fitted encodings is damaged, not scored")
+    func aSpecEditedAgainstItsEncodingsIsCorruption() throws {
+        let removed = try editedCRMSpec { $0.remove(at: 5) }
+        #expect(readingError(removed) == .corrupted(
+            path: removed.path, detail: "the spec declares 19 features but 20 encodings are fitted"))
+        let swapped = try editedCRMSpec { $0.swapAt(0, 1) }
+        #expect(readingError(swapped) == .corrupted(
+            path: swapped.path, detail: "features[0] (finance_read_justification): its fitted columns are named for another feature"))
+        let kind = try editedCRMSpec { $0.swapAt(4, 5) }  // employees (numeric) and source (categorical)
+        #expect(readingError(kind) == .corrupted(
+            path: kind.path, detail: "features[4] (source): the fitted encoding is not of the kind the spec declares"))
+        #expect(readingError(try editedCRMSpec { _ in }) == nil)
+    }
+
     @Test func aValueTurnedIntoTextIsCorruptionAtItsPath() throws {
         let url = try editedModelFile(try spectorModel()) { object in
             var fit = object["fit"] as! [String: Any]

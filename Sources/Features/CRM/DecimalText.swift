@@ -4,13 +4,13 @@ public enum DecimalText {
     /// `value` with `decimals` digits after the point (0…9), rounded half away from zero, as
     /// `%.Nf` prints it (which rounds an exact binary half to even instead, and writes `-0`
     /// for a negative value that rounds to zero, where this writes `0`); with `plus`, a leading
-    /// `+` on values that do not round below zero. Values of magnitude 10¹⁵ or more, and
-    /// non-finite ones, fall back to `description`.
+    /// `+` on values that do not round below zero. Values whose magnitude times 10^decimals
+    /// reaches 10¹⁵, and non-finite ones, fall back to `description`.
     public static func fixed(_ value: Double, decimals: Int, plus: Bool = false) -> String {
         precondition((0...9).contains(decimals), "0 to 9 decimals.")
-        guard value.isFinite, abs(value) < 1e15 else { return value.description }
         var scale = 1
         for _ in 0..<decimals { scale *= 10 }
+        guard value.isFinite, abs(value) * Double(scale) < 1e15 else { return value.description }
         let scaled = Int((abs(value) * Double(scale)).rounded())
         var text = scaled == 0 ? (plus ? "+" : "") : (value < 0 ? "-" : plus ? "+" : "")
         text += String(scaled / scale)

@@ -242,3 +242,34 @@ public struct FeaturePipeline: Codable, Equatable, Sendable {
         return Matrix(rows: rows.count, columns: width, elements: x)
     }
 }
+
+extension FeaturePipeline {
+    /// Why the fitted encodings do not belong to the spec, as in a damaged or hand-edited model
+    /// file; `nil` when they do: one encoding per spec feature, of the feature's kind, its
+    /// columns named for it, and interactions of the features the spec names.
+    public var inconsistency: String? {
+        guard features.count == spec.features.count else {
+            return "the spec declares \(spec.features.count) features but \(features.count) encodings are fitted"
+        }
+        for (index, (definition, fitted)) in zip(spec.features, features).enumerated() {
+            let entry = "features[\(index)] (\(definition.name))"
+            switch (definition.kind, fitted) {
+            case (.categorical, .categorical), (.hashed, .hashed):
+                break
+            case (.interaction(let a, let b), .interaction(let first, let second, _)):
+                guard first < index, second < index, spec.features[first].name == a, spec.features[second].name == b else {
+                    return "\(entry): the fitted interaction does not multiply the features the spec names"
+                }
+                continue
+            case (.categorical, _), (.hashed, _), (.interaction, _), (_, .categorical), (_, .hashed), (_, .interaction):
+                return "\(entry): the fitted encoding is not of the kind the spec declares"
+            default:
+                break
+            }
+            if !fitted.columnNames.allSatisfy({ $0.hasPrefix(definition.name) }) {
+                return "\(entry): its fitted columns are named for another feature"
+            }
+        }
+        return nil
+    }
+}
