@@ -104,18 +104,30 @@ struct ScoreCommandTests {
         let byID = try Self.rows(csv).byID
         let lines = try String(contentsOf: jsonl, encoding: .utf8).split(separator: "\n")
         #expect(lines.count == 659)
+        var compared = 0
         for line in lines {
             let object = try #require(JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any])
             let row = try #require(byID[object["lead_id"] as! String])
-            #expect(String(format: "%.6f", object["probability"] as! Double) == row[1])
+            for (k, key) in ["probability", "probability_low", "probability_high"].enumerated() {
+                #expect(String(format: "%.6f", object[key] as! Double) == row[1 + k])
+            }
             #expect("\(object["score"] as! Int)" == row[4] && object["grade"] as? String == row[5])
             #expect((object["score_7d_ago"] as? Int).map(String.init) ?? "" == row[6])
-            let raising = object["raising"] as! [[String: Any]]
-            for (k, factor) in raising.enumerated() {
-                let text = "\(factor["words"] as! String): " + String(format: "%+.2f", factor["contribution"] as! Double)
-                #expect(text == row[8 + k])
+            #expect((object["score_change"] as? Int).map(String.init) ?? "" == row[7])
+            for (key, first) in [("raising", 8), ("lowering", 11)] {
+                let factors = object[key] as! [[String: Any]]
+                for k in 0..<3 {
+                    guard k < factors.count else {
+                        #expect(row[first + k].isEmpty)
+                        continue
+                    }
+                    let text = "\(factors[k]["words"] as! String): " + String(format: "%+.2f", factors[k]["contribution"] as! Double)
+                    #expect(text == row[first + k])
+                }
+                compared += factors.count
             }
         }
+        #expect(compared > 659 * 4, "the factors must not be empty")
     }
 
     @Test("leads whose SQL date is after --as-of are left out; with none left the file still has every column")
