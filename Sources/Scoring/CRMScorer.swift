@@ -120,9 +120,7 @@ public struct CRMScorer: Sendable {
 
     /// The raw value of feature `index` for `lead`.
     func rawValue(_ raw: RawFeatures, feature index: Int, lead: Int) -> RawValue {
-        if case .interaction(let a, let b) = pipeline.spec.features[index].kind {
-            let first = pipeline.spec.features.firstIndex { $0.name == a }!
-            let second = pipeline.spec.features.firstIndex { $0.name == b }!
+        if case .interaction(let first, let second, _) = pipeline.features[index] {
             return .pair(rawValue(raw, feature: first, lead: lead), rawValue(raw, feature: second, lead: lead))
         }
         if let texts = raw.texts[index] { return .text(texts.value(at: lead)) }
@@ -132,12 +130,11 @@ public struct CRMScorer: Sendable {
     /// Feature `index`'s value for `lead` in words.
     func words(_ raw: RawFeatures, feature index: Int, lead: Int) -> String {
         let features = pipeline.spec.features
-        let definition = features[index]
         var parts: (FeatureDefinition, FeatureDefinition)?
-        if case .interaction(let a, let b) = definition.kind {
-            parts = (features.first { $0.name == a }!, features.first { $0.name == b }!)
+        if case .interaction(let first, let second, _) = pipeline.features[index] {
+            parts = (features[first], features[second])  // indices the model file check has verified
         }
-        return definition.words(for: rawValue(raw, feature: index, lead: lead), interactionParts: parts)
+        return features[index].words(for: rawValue(raw, feature: index, lead: lead), interactionParts: parts)
     }
 }
 
