@@ -23,19 +23,12 @@ struct Evaluate: ParsableCommand {
     @Flag(help: "Print JSON instead of tables.")
     var json = false
 
-    @Flag(help: "Skip rows with unreadable values or unknown ids and count them, instead of stopping at the first.")
-    var skipInvalidRows = false
-
-    @Flag(help: "Report progress on standard error even when it is not a terminal.")
-    var progress = false
-
-    @OptionGroup var performance: PerformanceOptions
+    @OptionGroup var options: ScoringOptions
 
     func run() throws {
-        performance.apply()
-        let reporter = ProgressReporter(forced: progress)
+        let reporter = options.reporter
         let loaded = try input.loadModel()
-        let scorer = try CRMScorer(model: loaded, threads: performance.threadCount, skipInvalidRows: skipInvalidRows)
+        let scorer = try options.scorer(for: loaded)
         let evaluation = try scorer.evaluate(input.dataURL) { reporter.report($0) }
         guard evaluation.rows > 0 else {
             throw ValidationError("\(input.data) has no closed (won or lost) leads to evaluate on.")

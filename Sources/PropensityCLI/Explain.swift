@@ -28,23 +28,16 @@ struct Explain: ParsableCommand {
     @Flag(help: "Print JSON instead of a table.")
     var json = false
 
-    @Flag(help: "Skip rows with unreadable values or unknown ids and count them, instead of stopping at the first.")
-    var skipInvalidRows = false
-
-    @Flag(help: "Report progress on standard error even when it is not a terminal.")
-    var progress = false
-
-    @OptionGroup var performance: PerformanceOptions
+    @OptionGroup var options: ScoringOptions
 
     func validate() throws {
         _ = try scoringInstant(asOf)
     }
 
     func run() throws {
-        performance.apply()
         let loaded = try input.loadModel()
-        let scorer = try CRMScorer(model: loaded, threads: performance.threadCount, skipInvalidRows: skipInvalidRows)
-        let reporter = ProgressReporter(forced: progress)
+        let scorer = try options.scorer(for: loaded)
+        let reporter = options.reporter
         let explanation = try scorer.explain(leadID: lead, in: input.dataURL, asOf: try scoringInstant(asOf)) {
             reporter.report($0)
         }

@@ -19,6 +19,26 @@ struct ModelAndData: ParsableArguments {
     var dataURL: URL { URL(fileURLWithPath: data) }
 }
 
+/// The options of the commands that score leads: bad rows, progress and threads.
+struct ScoringOptions: ParsableArguments {
+    @Flag(help: "Skip rows with unreadable values or unknown ids and count them, instead of stopping at the first.")
+    var skipInvalidRows = false
+
+    @Flag(help: "Report progress on standard error even when it is not a terminal.")
+    var progress = false
+
+    @OptionGroup var performance: PerformanceOptions
+
+    /// A scorer for `model` with these options; sets BLAS to one thread (see `PerformanceOptions`).
+    func scorer(for model: PropensityModel) throws -> CRMScorer {
+        performance.apply()
+        return try CRMScorer(model: model, threads: performance.threadCount, skipInvalidRows: skipInvalidRows)
+    }
+
+    /// Progress lines, shown on a terminal or with --progress.
+    var reporter: ProgressReporter { ProgressReporter(forced: progress) }
+}
+
 /// Prints `value` as pretty-printed JSON with sorted keys, as the `--json` options do.
 func printJSON<Value: Encodable>(_ value: Value) throws {
     let encoder = JSONEncoder()

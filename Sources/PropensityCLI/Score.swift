@@ -36,23 +36,16 @@ struct Score: ParsableCommand {
     @Option(help: ArgumentHelp("csv or jsonl (JSON Lines: one object per lead, factors as arrays).", valueName: "format"))
     var format: ScoreFile.Format = .csv
 
-    @Flag(help: "Skip rows with unreadable values or unknown ids and count them, instead of stopping at the first.")
-    var skipInvalidRows = false
-
-    @Flag(help: "Report progress on standard error even when it is not a terminal.")
-    var progress = false
-
-    @OptionGroup var performance: PerformanceOptions
+    @OptionGroup var options: ScoringOptions
 
     func validate() throws {
         _ = try scoringInstant(asOf)
     }
 
     func run() throws {
-        performance.apply()
-        let reporter = ProgressReporter(forced: progress)
+        let reporter = options.reporter
         let loaded = try input.loadModel()
-        let scorer = try CRMScorer(model: loaded, threads: performance.threadCount, skipInvalidRows: skipInvalidRows)
+        let scorer = try options.scorer(for: loaded)
         let instant = try scoringInstant(asOf)
         let scored = try scorer.scoreOpenLeads(in: input.dataURL, asOf: instant) { stage in
             reporter.report(stage)
