@@ -1,4 +1,5 @@
 import Features
+import Foundation
 import Training
 
 /// How a model's probabilities match the outcomes of labelled leads: the time-based validation
@@ -32,5 +33,25 @@ public struct Evaluation: Codable, Equatable, Sendable {
         metrics = ClassificationMetrics(probabilities: probabilities, labels: labels)
         calibration = CalibrationTable(probabilities: probabilities, labels: labels)
         lift = LiftTable(probabilities: probabilities, labels: labels)
+    }
+}
+
+extension CRMScorer {
+    /// Evaluates the model on the closed leads of `directory`, each as of its training cut-off.
+    ///
+    /// - Throws: `CRMDataError` for bad tables.
+    public func evaluate(_ directory: URL, progress: (@Sendable (Stage) -> Void)? = nil) throws -> Evaluation {
+        progress?(.readingTables)
+        let data = try readData(directory)
+        let raw = try FeatureExtractor.rawFeatures(data, cutoffs: data.cutoffs(openLeadsAsOf: nil),
+                                                   skipInvalidRows: skipInvalidRows, threads: threads) {
+            progress?(.readingEvents(count: $0))
+        }
+        let closed = (0..<data.leadCount).filter { data.outcomes[$0].isClosed }
+        progress?(.scoring(leads: closed.count))
+        let scores = score(raw, rows: closed)
+        let closeTimes = data.closeTimes
+        return Evaluation(probabilities: scores.probability, labels: closed.map { data.outcomes[$0] == .won ? 1 : 0 },
+                          closeTimes: closed.map { closeTimes[$0] })
     }
 }

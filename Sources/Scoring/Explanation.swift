@@ -89,22 +89,4 @@ extension CRMScorer {
                            probabilityLow: scores.low[0], probabilityHigh: scores.high[0], score: scores.score[0],
                            grade: scores.grade(0), features: features)
     }
-
-    /// Evaluates the model on the closed leads of `directory`, each as of its training cut-off.
-    ///
-    /// - Throws: `CRMDataError` for bad tables.
-    public func evaluate(_ directory: URL, progress: (@Sendable (Stage) -> Void)? = nil) throws -> Evaluation {
-        progress?(.readingTables)
-        let data = try readData(directory)
-        let raw = try FeatureExtractor.rawFeatures(data, cutoffs: data.cutoffs(openLeadsAsOf: nil),
-                                                   skipInvalidRows: skipInvalidRows, threads: threads) {
-            progress?(.readingEvents(count: $0))
-        }
-        let closed = (0..<data.leadCount).filter { data.outcomes[$0].isClosed }
-        progress?(.scoring(leads: closed.count))
-        let scores = score(raw, rows: closed)
-        let closeTimes = data.closeTimes
-        return Evaluation(probabilities: scores.probability, labels: closed.map { data.outcomes[$0] == .won ? 1 : 0 },
-                          closeTimes: closed.map { closeTimes[$0] })
-    }
 }
