@@ -66,16 +66,45 @@ public struct CRMScorer: Sendable {
         progress?(.readingTables)
         let data = try readData(directory)
         let now = asOf.timeIntervalSince1970
-        let earlier = now - trendDays * Timestamp.secondsPerDay
         // Open leads that were SQLs at `asOf`: a lead whose cut-off anchor (its SQL date) is
         // later was not one yet (a lead without the date is taken as one).
         let anchors = pipeline.spec.cutoff.flatMap { data.leadTimestamps($0.after) }
         let openLeads = (0..<data.leadCount).filter { data.outcomes[$0] == .open }
         let open = openLeads.filter { lead in anchors.map { !($0[lead] > now) } ?? true }
+        return try score(open, of: data, asOf: now, notYetSQLs: openLeads.count - open.count, progress: progress)
+    }
+
+    /// Scores the pipeline as it stood at `instant`: every lead that was an open SQL then
+    /// (`CRMDataSet.pipelineLeads(at:)`), including those that have closed since, with its
+    /// features as of `instant`, so nothing later leaks in. What a backtest of a forecast
+    /// scores: the probabilities the model would have given at the start of a past quarter.
+    ///
+    /// - Parameter data: Tables read through the model's spec (`readData(_:groupingColumns:)`).
+    /// - Throws: `CRMDataError` for bad rows in the events table.
+    public func scorePipeline(of data: CRMDataSet, at instant: Date,
+                              progress: (@Sendable (Stage) -> Void)? = nil) throws -> ScoredLeads {
+        let now = instant.timeIntervalSince1970
+        return try score(data.pipelineLeads(at: now), of: data, asOf: now, notYetSQLs: 0, progress: progress)
+    }
+
+    /// Reads the tables of `directory` through the model's spec, without the leads columns the
+    /// spec does not read, plus `groupingColumns` as text (see `CRMDataSet.labels(of:)`).
+    ///
+    /// - Throws: `CRMDataError` naming the file, line and column of the problem.
+    public func readData(_ directory: URL, groupingColumns: [ColumnReference] = []) throws(CRMDataError) -> CRMDataSet {
+        try CRMDataSet(spec: pipeline.spec, directory: directory, skipInvalidRows: skipInvalidRows,
+                       keepingOtherLeadColumns: false, threads: threads, groupingColumns: groupingColumns)
+    }
+
+    /// Scores the leads `rows` of `data` as of `now` and `trendDays` earlier.
+    private func score(_ rows: [Int], of data: CRMDataSet, asOf now: Double, notYetSQLs: Int,
+                       progress: (@Sendable (Stage) -> Void)?) throws -> ScoredLeads {
+        let earlier = now - trendDays * Timestamp.secondsPerDay
+        let anchors = pipeline.spec.cutoff.flatMap { data.leadTimestamps($0.after) }
         // A lead that became an SQL after the earlier instant has no earlier score.
         var nowCutoffs = [Double](repeating: .nan, count: data.leadCount)
         var earlierCutoffs = nowCutoffs
-        for lead in open {
+        for lead in rows {
             nowCutoffs[lead] = now
             if let anchors, !(anchors[lead] < earlier) { continue }
             earlierCutoffs[lead] = earlier
@@ -84,24 +113,18 @@ public struct CRMScorer: Sendable {
                                                     skipInvalidRows: skipInvalidRows, threads: threads) {
             progress?(.readingEvents(count: $0))
         }
-        progress?(.scoring(leads: open.count))
-        let current = score(raws[0], rows: open)
-        let withEarlier = open.indices.filter { !earlierCutoffs[open[$0]].isNaN }
-        let before = score(raws[1], rows: withEarlier.map { open[$0] })
-        var earlierScore = [Int](repeating: -1, count: open.count)
+        progress?(.scoring(leads: rows.count))
+        let current = score(raws[0], rows: rows)
+        let withEarlier = rows.indices.filter { !earlierCutoffs[rows[$0]].isNaN }
+        let before = score(raws[1], rows: withEarlier.map { rows[$0] })
+        var earlierScore = [Int](repeating: -1, count: rows.count)
         for (k, position) in withEarlier.enumerated() { earlierScore[position] = before.score[k] }
         var skipped = data.skipped
         skipped.merge(raws[0].skipped)
-        return ScoredLeads(data: data, scorer: self, rows: open, notYetSQLs: openLeads.count - open.count, asOf: now,
+        return ScoredLeads(data: data, scorer: self, rows: rows, notYetSQLs: notYetSQLs, asOf: now,
                            trendFrom: earlier, raw: raws[0],
                            scores: current, earlierScore: earlierScore, skipped: skipped,
                            eventCount: raws[0].eventCount, latestEventTime: raws[0].latestEventTime)
-    }
-
-    /// The tables of `directory`, without the leads columns the spec does not read.
-    func readData(_ directory: URL) throws(CRMDataError) -> CRMDataSet {
-        try CRMDataSet(spec: pipeline.spec, directory: directory, skipInvalidRows: skipInvalidRows,
-                       keepingOtherLeadColumns: false, threads: threads)
     }
 
     /// The model's column ranges, one per spec feature.

@@ -42,6 +42,11 @@ enum GeneratedSpec {
                 company: company_id
                 outcome: outcome
                 closed_at: closed_at
+                amount: amount
+                won_amount: final_amount
+                source: source
+                owner: owner_rep
+                cost: acquisition_cost
               companies:
                 file: companies.csv
                 id: company_id

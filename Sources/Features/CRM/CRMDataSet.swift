@@ -62,13 +62,29 @@ public struct CRMDataSet: Sendable {
     ///     text), for `leadColumns` and the leakage check; default true. Scoring does without.
     ///   - threads: Read the companies, leads and contacts tables at once on up to this many
     ///     threads; default 1. The data set is the same for any count.
+    ///   - groupingColumns: Leads or companies columns to keep as text as well, for `labels(of:)`
+    ///     (forecasts and analyses by region, industry…); a column the spec already reads keeps
+    ///     its role.
     /// - Throws: `CRMDataError` naming the file, line, column and spec entry of the problem
     ///   (the first in the order companies, leads, contacts).
     public init(spec: FeatureSpec, directory: URL, skipInvalidRows: Bool = false, keepingOtherLeadColumns: Bool = true,
-                threads: Int = 1) throws(CRMDataError) {
+                threads: Int = 1, groupingColumns: [ColumnReference] = []) throws(CRMDataError) {
         self.spec = spec
         self.directory = directory
-        let requirements = try Self.requirements(of: spec)
+        var needed = try Self.requirements(of: spec)
+        for reference in groupingColumns {
+            let requirement = ColumnRequirement(column: reference.column, role: .text, entry: "grouping by \(reference)")
+            if reference.table == .leads {
+                if !needed.leads.contains(where: { $0.column == reference.column }) { needed.leads.append(requirement) }
+            } else {
+                guard spec.tables.companies != nil else {
+                    throw CRMDataError(file: spec.tables.leads.file, column: reference.column, entry: "grouping by \(reference)",
+                                       message: "the spec names no companies table. Group by a leads column, or add `tables.companies` to the spec.")
+                }
+                if !needed.companies.contains(where: { $0.column == reference.column }) { needed.companies.append(requirement) }
+            }
+        }
+        let requirements = needed
         let tables = spec.tables
         var skipped = SkippedRows()
 
@@ -262,6 +278,36 @@ public struct CRMDataSet: Sendable {
     /// `nil` for a column the spec does not read as a timestamp.
     public func leadTimestamps(_ column: String) -> [Double]? { leads.timestamps[column] }
 
+    /// Per lead, the numbers of a leads column the spec reads as numbers (`tables.leads.amount`,
+    /// `cost`, `won_amount` or a numeric feature); NaN where missing, `nil` for another column.
+    public func leadNumbers(_ column: String) -> [Double]? { leads.numbers[column] }
+
+    /// Per lead, the text of `reference`, a leads or companies column kept as text (a
+    /// categorical feature's column, `source`, `owner`, or one of the `groupingColumns`); `nil`
+    /// where missing or the lead has no company, and `nil` as a whole for a column not kept
+    /// as text.
+    public func labels(of reference: ColumnReference) -> [String?]? {
+        if reference.table == .leads {
+            guard let column = leads.texts[reference.column] else { return nil }
+            return (0..<leadCount).map { column.value(at: $0) }
+        }
+        guard let column = companies?.texts[reference.column] else { return nil }
+        return leadCompany.map { $0 < 0 ? nil : column.value(at: Int($0)) }
+    }
+
+    /// The leads that were open SQLs at `instant`: already SQLs (the cut-off anchor, when the
+    /// spec has one, at or before it) and not yet closed (open today, or closed after it; a
+    /// closed lead without a close date is left out, its close unknown). At today's instant
+    /// these are the open leads; at a past one, the pipeline as it stood then.
+    public func pipelineLeads(at instant: Double) -> [Int] {
+        let anchors = spec.cutoff.flatMap { leads.timestamps[$0.after] }
+        let closed = closeTimes
+        return (0..<leadCount).filter { lead in
+            if let anchors, anchors[lead] > instant { return false }
+            return outcomes[lead] == .open || closed[lead] > instant
+        }
+    }
+
     /// Per lead, when it closed (`tables.leads.closed_at`); NaN when unknown.
     public var closeTimes: [Double] {
         spec.tables.leads.closedAt.flatMap { leads.timestamps[$0] } ?? [Double](repeating: .nan, count: leadCount)
@@ -317,6 +363,12 @@ public struct CRMDataSet: Sendable {
         if let cutoff = spec.cutoff { leads.append(.init(column: cutoff.after, role: .timestamp, entry: "cutoff.after")) }
         if let closedAt = table.closedAt { leads.append(.init(column: closedAt, role: .timestamp, entry: "tables.leads.closed_at")) }
         if let company = table.company { leads.append(.init(column: company, role: .text, entry: "tables.leads.company")) }
+        for (column, entry) in [(table.amount, "amount"), (table.wonAmount, "won_amount"), (table.cost, "cost")] {
+            if let column { leads.append(.init(column: column, role: .number, entry: "tables.leads.\(entry)")) }
+        }
+        for (column, entry) in [(table.source, "source"), (table.owner, "owner")] {
+            if let column { leads.append(.init(column: column, role: .text, entry: "tables.leads.\(entry)")) }
+        }
         var companies: [ColumnRequirement] = []
 
         func add(_ reference: ColumnReference, _ role: ColumnRole, _ entry: String) {

@@ -43,12 +43,13 @@ public struct FeatureSpec: Codable, Equatable, Sendable {
         self.features = features
     }
 
-    /// The leads columns that can never be features: the outcome, the close date and
-    /// `outcomeTime`.
+    /// The leads columns that can never be features: the outcome, the close date, the won
+    /// amount and `outcomeTime`.
     public var outcomeTimeColumns: Set<String> {
         var columns = Set(outcomeTime)
         columns.insert(tables.leads.outcome)
         if let closedAt = tables.leads.closedAt { columns.insert(closedAt) }
+        if let wonAmount = tables.leads.wonAmount { columns.insert(wonAmount) }
         return columns
     }
 }
@@ -81,13 +82,31 @@ extension FeatureSpec {
         public var outcome: String
         /// When the SQL closed; clamps the training cut-off.
         public var closedAt: String?
+        /// The deal's value while it is open (the pipeline amount): what a forecast weighs by.
+        public var amount: String?
+        /// The revenue a won deal booked, known only once it closed; a won lead without it
+        /// counts its `amount`.
+        public var wonAmount: String?
+        /// Where the lead came from (trade show, referral, paid ads…), for the source analysis.
+        public var source: String?
+        /// The rep who owns the lead.
+        public var owner: String?
+        /// What acquiring the lead cost (cost per lead), for cost per won deal and return on cost.
+        public var cost: String?
 
-        public init(file: String, id: String?, company: String? = nil, outcome: String, closedAt: String? = nil) {
+        public init(file: String, id: String?, company: String? = nil, outcome: String, closedAt: String? = nil,
+                    amount: String? = nil, wonAmount: String? = nil, source: String? = nil, owner: String? = nil,
+                    cost: String? = nil) {
             self.file = file
             self.id = id
             self.company = company
             self.outcome = outcome
             self.closedAt = closedAt
+            self.amount = amount
+            self.wonAmount = wonAmount
+            self.source = source
+            self.owner = owner
+            self.cost = cost
         }
     }
 

@@ -212,13 +212,18 @@ private struct SpecParser {
 
     func tables(_ node: Node) throws(FeatureSpecError) -> FeatureSpec.Tables {
         let keys = try mapping(node, "tables", allowed: ["leads", "companies", "contacts", "events"], required: ["leads"])
-        let leadsKeys = try mapping(keys["leads"]!, "tables.leads", allowed: ["file", "id", "company", "outcome", "closed_at"],
+        let leadsKeys = try mapping(keys["leads"]!, "tables.leads", allowed: ["file", "id", "company", "outcome", "closed_at", "amount", "won_amount", "source", "owner", "cost"],
                                     required: ["file", "outcome"])
         let leads = FeatureSpec.LeadsTable(
             file: try string(leadsKeys["file"]!, "tables.leads.file"), id: try optionalString(leadsKeys["id"], "tables.leads.id"),
             company: try optionalString(leadsKeys["company"], "tables.leads.company"),
             outcome: try string(leadsKeys["outcome"]!, "tables.leads.outcome"),
-            closedAt: try optionalString(leadsKeys["closed_at"], "tables.leads.closed_at"))
+            closedAt: try optionalString(leadsKeys["closed_at"], "tables.leads.closed_at"),
+            amount: try optionalString(leadsKeys["amount"], "tables.leads.amount"),
+            wonAmount: try optionalString(leadsKeys["won_amount"], "tables.leads.won_amount"),
+            source: try optionalString(leadsKeys["source"], "tables.leads.source"),
+            owner: try optionalString(leadsKeys["owner"], "tables.leads.owner"),
+            cost: try optionalString(leadsKeys["cost"], "tables.leads.cost"))
 
         var companies: FeatureSpec.CompaniesTable?
         if let node = keys["companies"] {
