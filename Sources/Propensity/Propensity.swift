@@ -1,5 +1,6 @@
 // Propensity: the umbrella module. `import Propensity` brings in every library module, as
 // swift-numerics' `Numerics` re-exports `RealModule` and `ComplexModule`.
+@_exported import Analysis
 @_exported import CSVParsing
 @_exported import Features
 @_exported import LinearAlgebra

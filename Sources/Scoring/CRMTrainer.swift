@@ -148,8 +148,9 @@ public struct CRMTrainer: Sendable {
     }
 
     /// The closed leads, oldest close first: by `closed_at`, else by the training cut-off;
-    /// leads with neither come first, and ties keep file order.
-    static func closedLeadsByCloseDate(_ data: CRMDataSet) -> [Int] {
+    /// leads with neither come first, and ties keep file order. Training holds out the last
+    /// `holdoutFraction` of this order, so it tells which leads a model was fitted on.
+    public static func closedLeadsByCloseDate(_ data: CRMDataSet) -> [Int] {
         let closeTimes = data.closeTimes
         let cutoffs = data.cutoffs(openLeadsAsOf: nil)
         let closed = (0..<data.leadCount).filter { data.outcomes[$0].isClosed }

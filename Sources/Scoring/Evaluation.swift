@@ -43,15 +43,27 @@ extension CRMScorer {
     public func evaluate(_ directory: URL, progress: (@Sendable (Stage) -> Void)? = nil) throws -> Evaluation {
         progress?(.readingTables)
         let data = try readData(directory)
+        let scored = try scoreClosedLeads(of: data, progress: progress)
+        let closeTimes = data.closeTimes
+        return Evaluation(probabilities: scored.probabilities, labels: scored.leads.map { data.outcomes[$0] == .won ? 1 : 0 },
+                          closeTimes: scored.leads.map { closeTimes[$0] })
+    }
+
+    /// The model's probability for every closed lead of `data`, each as of its training
+    /// cut-off: the features training computed, so these are the probabilities the fit saw
+    /// (for training leads) or would have given (for held-out and later leads).
+    ///
+    /// - Parameter data: Tables read through the model's spec (`readData(_:groupingColumns:)`).
+    /// - Returns: The closed leads (indices into `data`, in file order) and their probabilities.
+    /// - Throws: `CRMDataError` for bad rows in the events table.
+    public func scoreClosedLeads(of data: CRMDataSet, progress: (@Sendable (Stage) -> Void)? = nil) throws
+        -> (leads: [Int], probabilities: [Double]) {
         let raw = try FeatureExtractor.rawFeatures(data, cutoffs: data.cutoffs(openLeadsAsOf: nil),
                                                    skipInvalidRows: skipInvalidRows, threads: threads) {
             progress?(.readingEvents(count: $0))
         }
         let closed = (0..<data.leadCount).filter { data.outcomes[$0].isClosed }
         progress?(.scoring(leads: closed.count))
-        let scores = score(raw, rows: closed)
-        let closeTimes = data.closeTimes
-        return Evaluation(probabilities: scores.probability, labels: closed.map { data.outcomes[$0] == .won ? 1 : 0 },
-                          closeTimes: closed.map { closeTimes[$0] })
+        return (closed, score(raw, rows: closed).probability)
     }
 }
