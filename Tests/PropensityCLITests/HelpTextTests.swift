@@ -27,6 +27,7 @@ struct HelpTextTests {
               explain                 Show every feature's value and contribution for one lead.
               inspect                 Print a saved model's card, statistics and coefficient table.
               generate                Write a synthetic CRM export whose outcomes follow known effects.
+              analyze                 Compare lead sources and reps on closed SQLs: win rates, revenue and cost.
 
               See 'propensity help <subcommand>' for detailed help.
 
@@ -240,6 +241,63 @@ struct HelpTextTests {
               --lead <id>             The lead's id, as in the leads table.
               --as-of <instant>       For an open lead, the instant to explain as of (ISO 8601); default now.
               --json                  Print JSON instead of a table.
+              --skip-invalid-rows     Skip rows with unreadable values or unknown ids and count them, instead
+                                      of stopping at the first.
+              --progress              Report progress on standard error even when it is not a terminal.
+              --threads <n>           Threads for passes over the data (default: one per core). Results do not
+                                      depend on it.
+              --version               Show the version.
+              -h, --help              Show help information.
+
+
+            """)
+    }
+
+    @Test("propensity analyze --help")
+    func analyze() throws {
+        #expect(try runPropensity(["analyze", "--help"]).standardOutput == """
+            OVERVIEW: Compare lead sources and reps on closed SQLs: win rates, revenue and cost.
+
+            Reads the closed (won or lost) leads of --data through a feature spec that maps the leads' source
+            (and owner, won_amount or amount, and cost), from --spec or from the spec inside --model. Open SQLs
+            have no outcome yet and are left out.
+
+            Per source: closed SQLs, wins, the win rate with its 95% Wilson interval, revenue (won_amount of
+            each won deal, else its amount), cost per lead, cost per won deal and revenue per unit of cost;
+            leads without a cost are left out of the cost figures and counted. Per rep, the same without costs.
+            Per rep × source cell with at least --min-cell-size closed leads: the win rate against the same
+            rep's other sources by Fisher's exact test (two-sided), the p-values adjusted over all cells by
+            --correction, and a flag only where the adjusted p-value is at most --level.
+
+            With --model, every closed lead is scored as of its training cut-off, and each source and rep's
+            wins are compared with the sum of its probabilities (exact Poisson-binomial test, adjusted within
+            each table). The table covers the leads the model was not fitted on: its held-out leads when --data
+            holds the very leads file it was trained on, else the leads closed after its training data. On the
+            leads it was fitted on, a source or rep that is a model feature matches its prediction by
+            construction; --in-sample shows them too.
+
+            --out writes every figure, as CSV (one row per source, rep and cell) or JSON, atomically.
+
+            USAGE: propensity analyze --data <dir> [--spec <spec.yaml>] [--model <model.json>] [--correction <method>] [--level <level>] [--min-cell-size <n>] [--in-sample] [--out <file>] [--format <format>] [--skip-invalid-rows] [--progress] [--threads <n>]
+
+            OPTIONS:
+              --data <dir>            The folder of CRM tables.
+              --spec <spec.yaml>      The feature spec that maps the tables (without --model).
+              --model <model.json>    A model trained with --spec: its spec reads the tables, and its
+                                      predictions are compared with the outcomes.
+              --correction <method>   How p-values are adjusted for testing many groups: bh
+                                      (Benjamini–Hochberg, false discovery rate), by (Benjamini–Yekutieli, the
+                                      same under any dependence) or holm (family-wise error rate). (values: bh,
+                                      by, holm; default: bh)
+              --level <level>         Flag a group when its adjusted p-value is at most this: the false
+                                      discovery rate (bh, by) or family-wise error rate (holm) kept. (default:
+                                      0.05)
+              --min-cell-size <n>     Rep × source cells with fewer closed leads are neither shown nor tested.
+                                      (default: 10)
+              --in-sample             With --model, also compare observed with predicted wins on the leads the
+                                      model was fitted on.
+              --out <file>            Also write every figure to this file.
+              --format <format>       The format of --out: csv or json. (values: csv, json; default: csv)
               --skip-invalid-rows     Skip rows with unreadable values or unknown ids and count them, instead
                                       of stopping at the first.
               --progress              Report progress on standard error even when it is not a terminal.
