@@ -49,4 +49,25 @@ struct LibraryExampleTests {
         #expect(later.rows == 3341)
         #expect((later.metrics?.auc ?? 0) > 0.7)
     }
+
+    @Test("The README source-analysis example analyzes the bundled export against the bundled model")
+    func analysisExample() throws {
+        let root = repositoryRoot
+        let out = try makeTemporaryDirectory().appendingPathComponent("sources.json")
+        // From the README, with the paths made absolute:
+        let model = try ModelFile.read(from: root.appendingPathComponent("models/crm.json"))
+        let scorer = try CRMScorer(model: model, threads: 2)
+        let data = try scorer.readData(root.appendingPathComponent("datasets/crm"))
+        let analysis = try SourceAnalysis(data: data, scorer: scorer,
+                                          settings: .init(correction: .benjaminiHochberg, level: 0.05, minimumCellSize: 10))
+        var flagged = 0
+        for cell in analysis.repSources where cell.flag != nil { flagged += 1 }
+        try SourceAnalysisFile.write(analysis, format: .json, to: out)
+
+        #expect(analysis.sources.count == 7 && analysis.overall.sqls == 3341)
+        #expect(analysis.sources.allSatisfy { $0.prediction(.heldOut) != nil && $0.costPerWonDeal != nil })
+        #expect(flagged == 7)
+        let decoded = try JSONDecoder().decode(SourceAnalysis.self, from: Data(contentsOf: out))
+        #expect(decoded == analysis)
+    }
 }
