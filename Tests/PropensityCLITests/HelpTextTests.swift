@@ -199,7 +199,7 @@ struct HelpTextTests {
             decile. Use it on data the model has not seen, such as a later quarter's export.
 
             With --json, prints the same as one JSON object: rows, wins, closedFrom, closedTo, metrics (auc,
-            logLoss, brier, count), calibration and lift.
+            logLoss, brier, count), calibration, lift and roc (the ROC curve's points, at most 200).
 
             USAGE: propensity evaluate --model <model.json> --data <dir> [--json] [--skip-invalid-rows] [--progress] [--threads <n>]
 
