@@ -10,6 +10,7 @@ let package = Package(
         .library(name: "Features", targets: ["Features"]),
         .library(name: "Training", targets: ["Training"]),
         .library(name: "Scoring", targets: ["Scoring"]),
+        .library(name: "Reporting", targets: ["Reporting"]),
         .library(name: "SyntheticCRM", targets: ["SyntheticCRM"]),
         .executable(name: "propensity", targets: ["PropensityCLI"]),
     ],
@@ -37,11 +38,13 @@ let package = Package(
         ),
         .target(name: "Training", dependencies: ["LinearAlgebra"]),
         .target(name: "Scoring", dependencies: ["Features", "LinearAlgebra", "Training"]),
+        // Self-contained HTML reports with inline SVG charts; only the umbrella and the CLI import it.
+        .target(name: "Reporting", dependencies: ["Features", "Scoring", "Training"]),
         // Writes synthetic CRM exports with known effects; depends on nothing of the project.
         .target(name: "SyntheticCRM"),
         .target(
             name: "Propensity",
-            dependencies: ["LinearAlgebra", "CSVParsing", "Features", "Training", "Scoring", "SyntheticCRM"]
+            dependencies: ["LinearAlgebra", "CSVParsing", "Features", "Training", "Scoring", "Reporting", "SyntheticCRM"]
         ),
         .executableTarget(
             name: "PropensityCLI",
@@ -56,6 +59,7 @@ let package = Package(
         .testTarget(name: "FeaturesTests", dependencies: ["Features", "TestSupport"]),
         .testTarget(name: "TrainingTests", dependencies: ["Training", "TestSupport"]),
         .testTarget(name: "ScoringTests", dependencies: ["Scoring", "TestSupport"]),
+        .testTarget(name: "ReportingTests", dependencies: ["Reporting", "Scoring", "TestSupport"]),
         .testTarget(name: "SyntheticCRMTests", dependencies: ["SyntheticCRM", "Features", "TestSupport"]),
         .testTarget(name: "PropensityTests", dependencies: ["Propensity", "TestSupport"]),
         .testTarget(name: "PropensityCLITests", dependencies: ["PropensityCLI", "TestSupport"]),
