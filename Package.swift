@@ -10,6 +10,7 @@ let package = Package(
         .library(name: "Features", targets: ["Features"]),
         .library(name: "Training", targets: ["Training"]),
         .library(name: "Scoring", targets: ["Scoring"]),
+        .library(name: "Reporting", targets: ["Reporting"]),
         .library(name: "SyntheticCRM", targets: ["SyntheticCRM"]),
         .library(name: "Analysis", targets: ["Analysis"]),
         .executable(name: "propensity", targets: ["PropensityCLI"]),
@@ -40,11 +41,13 @@ let package = Package(
         .target(name: "Scoring", dependencies: ["Features", "LinearAlgebra", "Training"]),
         // Which lead sources and reps turn SQLs into revenue: win rates, tests, costs.
         .target(name: "Analysis", dependencies: ["Features", "Scoring", "Training"]),
+        // Self-contained HTML reports with inline SVG charts; only the umbrella and the CLI import it.
+        .target(name: "Reporting", dependencies: ["Features", "Scoring", "Training"]),
         // Writes synthetic CRM exports with known effects; depends on nothing of the project.
         .target(name: "SyntheticCRM"),
         .target(
             name: "Propensity",
-            dependencies: ["LinearAlgebra", "CSVParsing", "Features", "Training", "Scoring", "SyntheticCRM", "Analysis"]
+            dependencies: ["LinearAlgebra", "CSVParsing", "Features", "Training", "Scoring", "Analysis", "Reporting", "SyntheticCRM"]
         ),
         .executableTarget(
             name: "PropensityCLI",
@@ -59,6 +62,7 @@ let package = Package(
         .testTarget(name: "FeaturesTests", dependencies: ["Features", "TestSupport"]),
         .testTarget(name: "TrainingTests", dependencies: ["Training", "TestSupport"]),
         .testTarget(name: "ScoringTests", dependencies: ["Scoring", "TestSupport"]),
+        .testTarget(name: "ReportingTests", dependencies: ["Reporting", "Scoring", "TestSupport"]),
         .testTarget(name: "SyntheticCRMTests", dependencies: ["SyntheticCRM", "Features", "TestSupport"]),
         .testTarget(name: "AnalysisTests", dependencies: ["Analysis", "TestSupport"]),
         .testTarget(name: "PropensityTests", dependencies: ["Propensity", "TestSupport"]),

@@ -4,6 +4,7 @@
 @_exported import CSVParsing
 @_exported import Features
 @_exported import LinearAlgebra
+@_exported import Reporting
 @_exported import Scoring
 @_exported import Training
 @_exported import SyntheticCRM

@@ -14,7 +14,8 @@ struct Evaluate: ParsableCommand {
             such as a later quarter's export.
 
             With --json, prints the same as one JSON object: rows, wins, closedFrom, closedTo, \
-            metrics (auc, logLoss, brier, count), calibration and lift.
+            metrics (auc, logLoss, brier, count), calibration, lift and roc (the ROC curve's points, \
+            at most 200).
             """
     )
 

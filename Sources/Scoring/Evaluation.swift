@@ -18,6 +18,9 @@ public struct Evaluation: Codable, Equatable, Sendable {
     public let calibration: CalibrationTable?
     /// Win rates and lift by decile, highest probabilities first.
     public let lift: LiftTable?
+    /// The ROC curve (at most `ROCCurve.defaultMaximumPoints` points); `nil` when the leads
+    /// are all won or all lost, and in model files written before it was recorded.
+    public let roc: ROCCurve?
 
     /// Evaluates `probabilities` against 0/1 `labels`.
     ///
@@ -33,6 +36,7 @@ public struct Evaluation: Codable, Equatable, Sendable {
         metrics = ClassificationMetrics(probabilities: probabilities, labels: labels)
         calibration = CalibrationTable(probabilities: probabilities, labels: labels)
         lift = LiftTable(probabilities: probabilities, labels: labels)
+        roc = ROCCurve(probabilities: probabilities, labels: labels)
     }
 }
 

@@ -8,47 +8,57 @@ public enum ModelSummary {
     /// held-out leads, how the penalty was chosen, and its grade cut points.
     public static func card(_ model: PropensityModel) -> String {
         var lines = ["Model card", String(repeating: "=", count: 100)]
-        func line(_ label: String, _ value: String) { lines.append(pad(label, 22) + value) }
-        let data = model.trainingData
-        line("Trained:", "\(model.trainedAt) with Propensity \(model.packageVersion) (model format \(model.formatVersion))")
-        var range = ""
-        if let from = data.closedFrom, let to = data.closedTo { range = ", closed \(day(from)) to \(day(to))" }
-        line("Trained on:", "\(data.rows) rows of \(data.file)\(range); \(data.positives) won")
-        line("Data fingerprint:", "\(data.bytes) bytes, FNV-1a 64 \(data.fnv1a64)")
-        if case .crm(let pipeline) = model.input {
-            let spec = pipeline.spec
-            if let rule = spec.cutoff {
-                let clamp = spec.tables.leads.closedAt.map { ", or `\($0)` when earlier" } ?? ""
-                line("Cut-off:", "`\(rule.after)` + \(String(format: "%g", rule.days)) days\(clamp); open leads as of scoring")
-            } else {
-                line("Cut-off:", "none: every column is known before the outcome")
-            }
-            line("Features:", "\(spec.features.count) from the spec, \(model.fit.coefficients.count) model columns")
+        for fact in cardFacts(model) {
+            for (k, text) in fact.lines.enumerated() { lines.append(pad(k == 0 ? fact.label : "", 22) + text) }
         }
-        if let validation = model.validation {
-            var range = ""
-            if let from = validation.closedFrom, let to = validation.closedTo { range = ", closed \(day(from)) to \(day(to))" }
-            line("Validation:", "\(validation.rows) most recently closed leads held out\(range); \(validation.wins) won")
-            line("", metricsLine(validation))
-        } else if case .flatTable = model.input {
-            line("Validation:", "none (a flat table has no close dates to hold the latest leads out by)")
-        } else {
-            line("Validation:", "none (trained with nothing held out: --holdout 0)")
-        }
-        if let search = model.penaltySearch {
-            let best = search.candidates.first { $0.l2 == search.chosen }
-            line("Penalty:", String(format: "λ = %g, chosen by time-ordered cross-validation", search.chosen))
-            line("", String(format: "(%d folds, %d leads scored; log-loss %.4f)", search.foldsUsed, search.scoredRows,
-                            best?.logLoss ?? .nan))
-        }
-        let g = model.grades
-        line("Grades:", "A ≥ \(g.a), B ≥ \(g.b), C ≥ \(g.c), D below; score = round(100 × probability)")
-        line("", "(the lowest scores at most 10%, 30% and 60% of training leads reach)")
         if let validation = model.validation {
             lines.append("")
             lines.append(tables(validation, of: "the held-out leads"))
         }
         return lines.joined(separator: "\n") + "\n"
+    }
+
+    /// The card's facts, each a label (`Trained on:`) and one or more lines: what `card` lays
+    /// out as text and an HTML report as a definition list.
+    public static func cardFacts(_ model: PropensityModel) -> [(label: String, lines: [String])] {
+        var facts: [(label: String, lines: [String])] = []
+        func fact(_ label: String, _ lines: String...) { facts.append((label, lines)) }
+        let data = model.trainingData
+        fact("Trained:", "\(model.trainedAt) with Propensity \(model.packageVersion) (model format \(model.formatVersion))")
+        var range = ""
+        if let from = data.closedFrom, let to = data.closedTo { range = ", closed \(day(from)) to \(day(to))" }
+        fact("Trained on:", "\(data.rows) rows of \(data.file)\(range); \(data.positives) won")
+        fact("Data fingerprint:", "\(data.bytes) bytes, FNV-1a 64 \(data.fnv1a64)")
+        if case .crm(let pipeline) = model.input {
+            let spec = pipeline.spec
+            if let rule = spec.cutoff {
+                let clamp = spec.tables.leads.closedAt.map { ", or `\($0)` when earlier" } ?? ""
+                fact("Cut-off:", "`\(rule.after)` + \(String(format: "%g", rule.days)) days\(clamp); open leads as of scoring")
+            } else {
+                fact("Cut-off:", "none: every column is known before the outcome")
+            }
+            fact("Features:", "\(spec.features.count) from the spec, \(model.fit.coefficients.count) model columns")
+        }
+        if let validation = model.validation {
+            var range = ""
+            if let from = validation.closedFrom, let to = validation.closedTo { range = ", closed \(day(from)) to \(day(to))" }
+            fact("Validation:", "\(validation.rows) most recently closed leads held out\(range); \(validation.wins) won",
+                 metricsLine(validation))
+        } else if case .flatTable = model.input {
+            fact("Validation:", "none (a flat table has no close dates to hold the latest leads out by)")
+        } else {
+            fact("Validation:", "none (trained with nothing held out: --holdout 0)")
+        }
+        if let search = model.penaltySearch {
+            let best = search.candidates.first { $0.l2 == search.chosen }
+            fact("Penalty:", String(format: "λ = %g, chosen by time-ordered cross-validation", search.chosen),
+                 String(format: "(%d folds, %d leads scored; log-loss %.4f)", search.foldsUsed, search.scoredRows,
+                        best?.logLoss ?? .nan))
+        }
+        let g = model.grades
+        fact("Grades:", "A ≥ \(g.a), B ≥ \(g.b), C ≥ \(g.c), D below; score = round(100 × probability)",
+             "(the lowest scores at most 10%, 30% and 60% of training leads reach)")
+        return facts
     }
 
     /// AUC, log-loss, Brier score and calibration error in one line.

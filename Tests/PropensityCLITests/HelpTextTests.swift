@@ -26,8 +26,10 @@ struct HelpTextTests {
               evaluate                Measure a saved model on the closed leads of a CRM export.
               explain                 Show every feature's value and contribution for one lead.
               inspect                 Print a saved model's card, statistics and coefficient table.
-              generate                Write a synthetic CRM export whose outcomes follow known effects.
               analyze                 Compare lead sources and reps on closed SQLs: win rates, revenue and cost.
+              report                  Write a self-contained HTML report on a model and the open pipeline it
+                                      scores.
+              generate                Write a synthetic CRM export whose outcomes follow known effects.
 
               See 'propensity help <subcommand>' for detailed help.
 
@@ -189,6 +191,43 @@ struct HelpTextTests {
             """)
     }
 
+    @Test("propensity report --help")
+    func report() throws {
+        #expect(try runPropensity(["report", "--help"]).standardOutput == """
+            OVERVIEW: Write a self-contained HTML report on a model and the open pipeline it scores.
+
+            One HTML file with everything inline (styles, and charts as SVG; no scripts), which opens offline:
+            its Content-Security-Policy forbids loading anything. Sections: the model card (data, dates,
+            cut-off, validation metrics, penalty, grades); the coefficients with 95% confidence intervals, as a
+            forest plot on the log-odds scale and a table; on the held-out leads, the ROC curve, the
+            calibration plot (predicted against observed win rate by decile) and lift by decile; and the open
+            leads of --data scored as of --as-of: the distribution of their scores coloured by grade, leads per
+            grade, and the leads most likely to close.
+
+            A model trained with --holdout 0 has no validation: the report says so in place of the ROC,
+            calibration and lift charts. A model trained on a flat table cannot score a CRM export and is
+            refused. The file is written under a temporary name and renamed when complete.
+
+            USAGE: propensity report --model <model.json> --data <dir> [--as-of <instant>] --out <report.html> [--skip-invalid-rows] [--progress] [--threads <n>]
+
+            OPTIONS:
+              --model <model.json>    The model file written by `propensity train --spec`.
+              --data <dir>            The folder of CRM tables, named as in the model's spec.
+              --as-of <instant>       The instant to score the open leads as of (ISO 8601, such as 2025-07-01);
+                                      default now.
+              --out <report.html>     Where to write the report.
+              --skip-invalid-rows     Skip rows with unreadable values or unknown ids and count them, instead
+                                      of stopping at the first.
+              --progress              Report progress on standard error even when it is not a terminal.
+              --threads <n>           Threads for passes over the data (default: one per core). Results do not
+                                      depend on it.
+              --version               Show the version.
+              -h, --help              Show help information.
+
+
+            """)
+    }
+
     @Test("propensity evaluate --help")
     func evaluate() throws {
         #expect(try runPropensity(["evaluate", "--help"]).standardOutput == """
@@ -200,7 +239,7 @@ struct HelpTextTests {
             decile. Use it on data the model has not seen, such as a later quarter's export.
 
             With --json, prints the same as one JSON object: rows, wins, closedFrom, closedTo, metrics (auc,
-            logLoss, brier, count), calibration and lift.
+            logLoss, brier, count), calibration, lift and roc (the ROC curve's points, at most 200).
 
             USAGE: propensity evaluate --model <model.json> --data <dir> [--json] [--skip-invalid-rows] [--progress] [--threads <n>]
 

@@ -70,4 +70,28 @@ struct LibraryExampleTests {
         let decoded = try JSONDecoder().decode(SourceAnalysis.self, from: Data(contentsOf: out))
         #expect(decoded == analysis)
     }
+
+    @Test("The README report example adds a section after the open pipeline and writes the document")
+    func reportExample() throws {
+        let root = repositoryRoot
+        let model = try ModelFile.read(from: root.appendingPathComponent("models/crm.json"))
+        let asOf = Date(timeIntervalSince1970: Timestamp.seconds(from: "2025-07-01")!)
+        let scored = try CRMScorer(model: model).scoreOpenLeads(in: root.appendingPathComponent("datasets/crm"), asOf: asOf)
+        let out = try makeTemporaryDirectory().appendingPathComponent("report.html")
+        // From the README, with the output path made absolute:
+        var document = ReportDocument.propensityReport(model: model, modelFile: "models/crm.json",
+                                                       dataDirectory: "datasets/crm", scored: scored)
+        let range = IntervalChart(name: "forecast-range", title: "Wins next quarter", summary: "P10, P50 and P90.",
+                                  x: ChartAxis(title: "Wins", covering: [33, 49], includingZero: true),
+                                  rows: [.init(label: "Q3", low: 33, estimate: 41, high: 49)])
+        document.insert(ReportSection(id: "forecast", title: "Forecast", content: [
+            .paragraph("41 wins expected (P10 33, P90 49)."), range.figure(caption: "The forecast's range."),
+        ]), after: "pipeline")
+        try AtomicFile.write(document.data, to: out)
+
+        #expect(document.sections.map(\.id) == ["model-card", "coefficients", "roc", "calibration", "lift", "pipeline", "forecast"])
+        let html = try String(contentsOf: out, encoding: .utf8)
+        #expect(html.contains("<section id=\"forecast\"><h2>Forecast</h2><p>41 wins expected (P10 33, P90 49).</p><figure data-chart=\"forecast-range\">"))
+        #expect(html.contains("<li><a href=\"#forecast\">Forecast</a></li></ol></nav>"))
+    }
 }

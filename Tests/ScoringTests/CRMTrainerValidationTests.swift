@@ -38,6 +38,7 @@ struct CRMTrainerValidationTests {
         #expect(validation.rows == 668)
         #expect(validation.wins == Int(labels.reduce(0, +)))
         #expect(validation.metrics == ClassificationMetrics(probabilities: p, labels: labels))
+        #expect(validation.roc == ROCCurve(probabilities: p, labels: labels))
         #expect(validation.closedFrom == Timestamp.string(from: firstHeld))
         #expect(validation.closedTo == Timestamp.string(from: result.validationRows.map { closeTimes[$0] }.max()!))
         #expect(result.model.trainingData.closedTo == Timestamp.string(from: lastTrained))

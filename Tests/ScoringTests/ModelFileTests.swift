@@ -210,6 +210,25 @@ struct ModelFileTests {
         #expect(readingError(try editedCRMSpec { _ in }) == nil)
     }
 
+    @Test("the bundled model carries its validation's ROC curve; a file written before curves were recorded still reads")
+    func rocCurveIsOptional() throws {
+        let model = try ModelFile.read(from: repositoryRoot.appendingPathComponent("models/crm.json"))
+        let validation = try #require(model.validation)
+        let roc = try #require(validation.roc)
+        let auc = try #require(validation.metrics?.auc)
+        #expect(roc.points.count <= ROCCurve.defaultMaximumPoints)
+        #expect(abs(roc.area - auc) <= 1 / Double(ROCCurve.defaultMaximumPoints - 3))
+        let url = try editedModelFile(model) { object in
+            var validation = object["validation"] as! [String: Any]
+            validation["roc"] = nil
+            object["validation"] = validation
+        }
+        let older = try ModelFile.read(from: url)
+        #expect(older.validation?.roc == nil)
+        #expect(older.validation?.lift == validation.lift && older.fit == model.fit)
+        #expect(!String(decoding: ModelFile.encode(older), as: UTF8.self).contains("\"roc\""))
+    }
+
     @Test func aValueTurnedIntoTextIsCorruptionAtItsPath() throws {
         let url = try editedModelFile(try spectorModel()) { object in
             var fit = object["fit"] as! [String: Any]
