@@ -42,7 +42,7 @@ let package = Package(
         // Which lead sources and reps turn SQLs into revenue: win rates, tests, costs.
         .target(name: "Analysis", dependencies: ["Features", "Scoring", "Training"]),
         // Self-contained HTML reports with inline SVG charts; only the umbrella and the CLI import it.
-        .target(name: "Reporting", dependencies: ["Features", "Scoring", "Training"]),
+        .target(name: "Reporting", dependencies: ["Analysis", "Features", "Scoring", "Training"]),
         // Writes synthetic CRM exports with known effects; depends on nothing of the project.
         .target(name: "SyntheticCRM"),
         .target(
@@ -62,7 +62,7 @@ let package = Package(
         .testTarget(name: "FeaturesTests", dependencies: ["Features", "TestSupport"]),
         .testTarget(name: "TrainingTests", dependencies: ["Training", "TestSupport"]),
         .testTarget(name: "ScoringTests", dependencies: ["Scoring", "TestSupport"]),
-        .testTarget(name: "ReportingTests", dependencies: ["Reporting", "Scoring", "TestSupport"]),
+        .testTarget(name: "ReportingTests", dependencies: ["Reporting", "Analysis", "Scoring", "TestSupport"]),
         .testTarget(name: "SyntheticCRMTests", dependencies: ["SyntheticCRM", "Features", "TestSupport"]),
         .testTarget(name: "AnalysisTests", dependencies: ["Analysis", "TestSupport"]),
         .testTarget(name: "PropensityTests", dependencies: ["Propensity", "TestSupport"]),

@@ -1,4 +1,5 @@
 import Foundation
+import Features
 
 extension SourceAnalysis {
     /// The analysis as terminal tables: sources, reps, rep × source cells and, with a model,
@@ -114,25 +115,10 @@ extension SourceAnalysis {
 // MARK: - Number formats
 
 /// `1234567` as `1,234,567`.
-func grouped(_ value: Int) -> String {
-    let digits = String(value.magnitude)
-    var result = ""
-    for (k, digit) in digits.enumerated() {
-        if k > 0 && (digits.count - k) % 3 == 0 { result.append(",") }
-        result.append(digit)
-    }
-    return value < 0 ? "-" + result : result
-}
+func grouped(_ value: Int) -> String { DecimalText.grouped(Double(value)) }
 
 /// Money with thousands grouping and `decimals` decimals: `1,234.50`.
-func money(_ value: Double, decimals: Int) -> String {
-    guard value.isFinite else { return "\(value)" }
-    let text = String(format: "%.\(decimals)f", abs(value))
-    let parts = text.split(separator: ".", maxSplits: 1)
-    let whole = grouped(Int(parts[0])!)
-    return (value < 0 && text.contains(where: { $0 != "0" && $0 != "." }) ? "-" : "") + whole
-        + (parts.count > 1 ? "." + parts[1] : "")
-}
+func money(_ value: Double, decimals: Int) -> String { DecimalText.grouped(value, decimals: decimals) }
 
 func percent(_ rate: Double, digits: Int = 1) -> String { String(format: "%.\(digits)f%%", 100 * rate) }
 

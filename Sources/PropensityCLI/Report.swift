@@ -14,7 +14,11 @@ struct Report: ParsableCommand {
             a table; on the held-out leads, the ROC curve, the calibration plot (predicted against \
             observed win rate by decile) and lift by decile; and the open leads of --data scored as \
             of --as-of: the distribution of their scores coloured by grade, leads per grade, and the \
-            leads most likely to close.
+            leads most likely to close; and the lead sources on the closed leads of --data, as \
+            `propensity analyze` with its defaults finds them: win rates with 95% Wilson intervals, \
+            revenue and cost, observed against predicted wins on the leads the model was not fitted \
+            on, and the rep × source cells flagged after Benjamini–Hochberg adjustment (left out, \
+            with a note, when the spec maps no source).
 
             A model trained with --holdout 0 has no validation: the report says so in place of the \
             ROC, calibration and lift charts. A model trained on a flat table cannot score a CRM \
@@ -43,10 +47,21 @@ struct Report: ParsableCommand {
         let loaded = try input.loadModel()
         if case .flatTable = loaded.input { throw ReportError.flatTableModel(path: input.model) }
         let scorer = try options.scorer(for: loaded)
-        let scored = try scorer.scoreOpenLeads(in: input.dataURL, asOf: try scoringInstant(asOf)) { reporter.report($0) }
-        reporter.report("Writing the report to \(out)")
-        let document = ReportDocument.propensityReport(model: loaded, modelFile: input.model, dataDirectory: input.data,
+        reporter.report(.readingTables)
+        let data = try scorer.readData(input.dataURL)
+        let scored = try scorer.scoreOpenLeads(of: data, asOf: try scoringInstant(asOf)) { reporter.report($0) }
+        var document = ReportDocument.propensityReport(model: loaded, modelFile: input.model, dataDirectory: input.data,
                                                        scored: scored)
+        var notes: [String] = []
+        do {
+            let analysis = try SourceAnalysis(data: data, scorer: scorer) { reporter.report($0) }
+            document.insert(.sources(analysis), after: "pipeline")
+        } catch AnalysisError.noSourceColumn {
+            notes.append("the model's spec maps no `tables.leads.source`, so the report has no source table")
+        } catch AnalysisError.noClosedLeads {
+            notes.append("\(input.data) holds no closed leads, so the report has no source table")
+        }
+        reporter.report("Writing the report to \(out)")
         try AtomicFile.write(document.data, to: URL(fileURLWithPath: out))
         if loaded.validation == nil {
             print("Note: \(input.model) was trained with --holdout 0, so the report has no ROC curve, calibration or lift "
@@ -54,6 +69,7 @@ struct Report: ParsableCommand {
         } else if loaded.validation?.roc == nil, loaded.validation?.metrics != nil {
             print("Note: \(input.model) was written before models recorded their ROC curve; retrain it to include one.")
         }
+        for note in notes { print("Note: \(note).") }
         for line in scored.skipped.lines { print("Skipped: \(line)") }
         staleDataWarning(latestEvent: scored.latestEventTime, asOf: scored.asOf)
         print("Report on \(document.sections.count) sections (\(document.sections.map(\.title).joined(separator: ", "))), "

@@ -64,7 +64,15 @@ public struct CRMScorer: Sendable {
     public func scoreOpenLeads(in directory: URL, asOf: Date,
                                progress: (@Sendable (Stage) -> Void)? = nil) throws -> ScoredLeads {
         progress?(.readingTables)
-        let data = try readData(directory)
+        return try scoreOpenLeads(of: try readData(directory), asOf: asOf, progress: progress)
+    }
+
+    /// Scores every open lead of `data`, tables already read through the model's spec
+    /// (`readData(_:groupingColumns:)`), as `scoreOpenLeads(in:asOf:progress:)` does.
+    ///
+    /// - Throws: `CRMDataError` for bad rows in the events table.
+    public func scoreOpenLeads(of data: CRMDataSet, asOf: Date,
+                               progress: (@Sendable (Stage) -> Void)? = nil) throws -> ScoredLeads {
         let now = asOf.timeIntervalSince1970
         // Open leads that were SQLs at `asOf`: a lead whose cut-off anchor (its SQL date) is
         // later was not one yet (a lead without the date is taken as one).

@@ -33,4 +33,15 @@ struct DecimalTextTests {
         ]
         for (value, text) in cases { #expect(DecimalText.readable(value) == text, "\(value)") }
     }
+
+    @Test("grouped puts a comma between thousands, keeping fixed's digits")
+    func grouped() {
+        let cases: [(Double, Int, String)] = [
+            (0, 0, "0"), (999, 0, "999"), (1000, 0, "1,000"), (-1234567.5, 2, "-1,234,567.50"), (76_825_500, 0, "76,825,500"),
+            (123456.789, 1, "123,456.8"), (-0.004, 2, "0.00"), (999_999.5, 0, "1,000,000"), (.infinity, 0, "inf"),
+        ]
+        for (value, decimals, text) in cases { #expect(DecimalText.grouped(value, decimals: decimals) == text, "\(value)") }
+        // Above fixed's range it keeps fixed's fallback rather than grouping an exponent.
+        #expect(DecimalText.grouped(2e15) == DecimalText.fixed(2e15, decimals: 0))
+    }
 }

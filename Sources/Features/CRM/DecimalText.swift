@@ -48,4 +48,23 @@ public enum DecimalText {
         }
         return text == "-0" ? "0" : text
     }
+
+    /// `value` as `fixed` writes it, with a comma between thousands: `1,234,567.50`.
+    public static func grouped(_ value: Double, decimals: Int = 0) -> String {
+        let text = fixed(value, decimals: decimals)
+        let sign = text.hasPrefix("-") ? "-" : ""
+        let unsigned = sign.isEmpty ? Substring(text) : text.dropFirst()
+        let point = unsigned.firstIndex(of: ".") ?? unsigned.endIndex
+        let whole = unsigned[..<point]
+        var scale = 1.0
+        for _ in 0..<decimals { scale *= 10 }
+        // Beyond `fixed`'s range its text is `description`'s: left as it is.
+        guard value.isFinite, abs(value) * scale < 1e15 else { return text }
+        var result = ""
+        for (k, digit) in whole.enumerated() {
+            if k > 0 && (whole.count - k) % 3 == 0 { result.append(",") }
+            result.append(digit)
+        }
+        return sign + result + unsigned[point...]
+    }
 }
