@@ -11,6 +11,7 @@ let package = Package(
         .library(name: "Training", targets: ["Training"]),
         .library(name: "Scoring", targets: ["Scoring"]),
         .library(name: "SyntheticCRM", targets: ["SyntheticCRM"]),
+        .library(name: "Forecasting", targets: ["Forecasting"]),
         .executable(name: "propensity", targets: ["PropensityCLI"]),
     ],
     dependencies: [
@@ -37,11 +38,13 @@ let package = Package(
         ),
         .target(name: "Training", dependencies: ["LinearAlgebra"]),
         .target(name: "Scoring", dependencies: ["Features", "LinearAlgebra", "Training"]),
+        // Pipeline forecasts: distributions of wins and revenue, backtests.
+        .target(name: "Forecasting", dependencies: ["Features", "Scoring"]),
         // Writes synthetic CRM exports with known effects; depends on nothing of the project.
         .target(name: "SyntheticCRM"),
         .target(
             name: "Propensity",
-            dependencies: ["LinearAlgebra", "CSVParsing", "Features", "Training", "Scoring", "SyntheticCRM"]
+            dependencies: ["LinearAlgebra", "CSVParsing", "Features", "Training", "Scoring", "SyntheticCRM", "Forecasting"]
         ),
         .executableTarget(
             name: "PropensityCLI",
@@ -57,6 +60,7 @@ let package = Package(
         .testTarget(name: "TrainingTests", dependencies: ["Training", "TestSupport"]),
         .testTarget(name: "ScoringTests", dependencies: ["Scoring", "TestSupport"]),
         .testTarget(name: "SyntheticCRMTests", dependencies: ["SyntheticCRM", "Features", "TestSupport"]),
+        .testTarget(name: "ForecastingTests", dependencies: ["Forecasting", "TestSupport"]),
         .testTarget(name: "PropensityTests", dependencies: ["Propensity", "TestSupport"]),
         .testTarget(name: "PropensityCLITests", dependencies: ["PropensityCLI", "TestSupport"]),
     ]

@@ -2,6 +2,7 @@
 // swift-numerics' `Numerics` re-exports `RealModule` and `ComplexModule`.
 @_exported import CSVParsing
 @_exported import Features
+@_exported import Forecasting
 @_exported import LinearAlgebra
 @_exported import Scoring
 @_exported import Training
