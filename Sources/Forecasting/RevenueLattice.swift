@@ -73,22 +73,37 @@ public struct RevenueLattice: Sendable {
         var masses: [Double] = [1]
         var offset = 0
         var dropped = 0.0
-        var next: [Double] = []
         for lead in order where steps[lead] > 0 {
             let k = steps[lead], p = probabilities[lead], q = 1 - p
-            next.removeAll(keepingCapacity: true)
-            next.append(contentsOf: repeatElement(0, count: masses.count + k))
-            next.withUnsafeMutableBufferPointer { target in
-                masses.withUnsafeBufferPointer { source in
-                    for s in 0..<source.count { target[s] = q * source[s] }
-                    let shifted = target.baseAddress! + k
-                    for s in 0..<source.count { shifted[s] += p * source[s] }
+            let count = masses.count
+            masses = masses.withUnsafeBufferPointer { source in
+                [Double](unsafeUninitializedCapacity: count + k) { target, initialized in
+                    addLead(source.baseAddress!, count: count, q: q, p: p, shift: k, into: target.baseAddress!)
+                    initialized = count + k
                 }
             }
-            swap(&masses, &next)
             dropped += trimTails(&masses, offset: &offset, budget: budget)
         }
         return LatticeDistribution(unit: unit, offset: offset, masses: masses, droppedMass: dropped)
+    }
+}
+
+/// `target[s] = q·source[s] + p·source[s − shift]` for `s < count + shift` (terms outside
+/// `source` are 0): one lead added to the lattice walk, into uninitialized memory.
+@inline(__always)
+private func addLead(_ source: UnsafePointer<Double>, count: Int, q: Double, p: Double, shift: Int,
+                     into target: UnsafeMutablePointer<Double>) {
+    target.initialize(repeating: 0, count: count + shift)
+    var s = 0
+    while s < count {
+        target[s] = q * source[s]
+        s += 1
+    }
+    let shifted = target + shift
+    s = 0
+    while s < count {
+        shifted[s] += p * source[s]
+        s += 1
     }
 }
 
