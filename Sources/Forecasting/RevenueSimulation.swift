@@ -99,20 +99,24 @@ public struct RevenueSimulation: Sendable {
                     var key = mix(seed &+ 0x9E37_79B9_7F4A_7C15 &* UInt64(run + 1))
                     key = mix(key ^ 0xD1B5_4A32_D192_ED03)
                     var total = 0.0
-                    if width == 0 {
-                        for i in 0..<thresholds.count {
-                            key &+= 0x9E37_79B9_7F4A_7C15
-                            if mix(key) >> 11 < thresholds[i] { total += amounts[i] }
-                        }
-                    } else {
-                        for s in sums.indices { sums[s] = 0 }
-                        for i in 0..<thresholds.count {
-                            key &+= 0x9E37_79B9_7F4A_7C15
-                            if mix(key) >> 11 < thresholds[i] {
-                                total += amounts[i]
-                                for g in 0..<width {
-                                    let slot = Int(leadSlots[i * width + g])
-                                    if slot >= 0 { sums[slot] += amounts[i] }
+                    thresholds.withUnsafeBufferPointer { thresholds in
+                        amounts.withUnsafeBufferPointer { amounts in
+                            if width == 0 {
+                                for i in 0..<thresholds.count {
+                                    key &+= 0x9E37_79B9_7F4A_7C15
+                                    if mix(key) >> 11 < thresholds[i] { total += amounts[i] }
+                                }
+                            } else {
+                                for s in sums.indices { sums[s] = 0 }
+                                for i in 0..<thresholds.count {
+                                    key &+= 0x9E37_79B9_7F4A_7C15
+                                    if mix(key) >> 11 < thresholds[i] {
+                                        total += amounts[i]
+                                        for g in 0..<width {
+                                            let slot = Int(leadSlots[i * width + g])
+                                            if slot >= 0 { sums[slot] += amounts[i] }
+                                        }
+                                    }
                                 }
                             }
                         }
