@@ -13,6 +13,7 @@ let package = Package(
         .library(name: "Reporting", targets: ["Reporting"]),
         .library(name: "SyntheticCRM", targets: ["SyntheticCRM"]),
         .library(name: "Analysis", targets: ["Analysis"]),
+        .library(name: "Forecasting", targets: ["Forecasting"]),
         .executable(name: "propensity", targets: ["PropensityCLI"]),
     ],
     dependencies: [
@@ -42,12 +43,15 @@ let package = Package(
         // Which lead sources and reps turn SQLs into revenue: win rates, tests, costs.
         .target(name: "Analysis", dependencies: ["Features", "Scoring", "Training"]),
         // Self-contained HTML reports with inline SVG charts; only the umbrella and the CLI import it.
-        .target(name: "Reporting", dependencies: ["Analysis", "Features", "Scoring", "Training"]),
+        .target(name: "Reporting", dependencies: ["Analysis", "Features", "Forecasting", "Scoring", "Training"]),
+        // Pipeline forecasts: distributions of wins and revenue, backtests.
+        .target(name: "Forecasting", dependencies: ["Features", "Scoring"]),
         // Writes synthetic CRM exports with known effects; depends on nothing of the project.
         .target(name: "SyntheticCRM"),
         .target(
             name: "Propensity",
-            dependencies: ["LinearAlgebra", "CSVParsing", "Features", "Training", "Scoring", "Analysis", "Reporting", "SyntheticCRM"]
+            dependencies: ["LinearAlgebra", "CSVParsing", "Features", "Training", "Scoring", "Forecasting", "Analysis", "Reporting",
+                           "SyntheticCRM"]
         ),
         .executableTarget(
             name: "PropensityCLI",
@@ -65,6 +69,7 @@ let package = Package(
         .testTarget(name: "ReportingTests", dependencies: ["Reporting", "Analysis", "Scoring", "TestSupport"]),
         .testTarget(name: "SyntheticCRMTests", dependencies: ["SyntheticCRM", "Features", "TestSupport"]),
         .testTarget(name: "AnalysisTests", dependencies: ["Analysis", "TestSupport"]),
+        .testTarget(name: "ForecastingTests", dependencies: ["Forecasting", "TestSupport"]),
         .testTarget(name: "PropensityTests", dependencies: ["Propensity", "TestSupport"]),
         .testTarget(name: "PropensityCLITests", dependencies: ["PropensityCLI", "TestSupport"]),
     ]

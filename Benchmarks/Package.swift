@@ -11,6 +11,7 @@ let package = Package(
         .executable(name: "extract-timer", targets: ["ExtractTimer"]),
         .executable(name: "score-timer", targets: ["ScoreTimer"]),
         .executable(name: "read-timer", targets: ["ReadTimer"]),
+        .executable(name: "forecast-timer", targets: ["ForecastTimer"]),
     ],
     dependencies: [
         // The root package, named so that the dependency does not hang on the name of the
@@ -70,6 +71,15 @@ let package = Package(
             name: "ReadTimer",
             dependencies: [
                 .product(name: "CSVParsing", package: "Propensity"),
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        // Times the forecast's distributions of wins and revenue on a synthetic pipeline.
+        .executableTarget(
+            name: "ForecastTimer",
+            dependencies: [
+                "BenchmarkSupport",
+                .product(name: "Forecasting", package: "Propensity"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),

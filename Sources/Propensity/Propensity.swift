@@ -3,6 +3,7 @@
 @_exported import Analysis
 @_exported import CSVParsing
 @_exported import Features
+@_exported import Forecasting
 @_exported import LinearAlgebra
 @_exported import Reporting
 @_exported import Scoring

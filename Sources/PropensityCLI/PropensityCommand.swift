@@ -13,6 +13,7 @@ struct PropensityCommand: ParsableCommand {
             behind each score. Run `propensity help <command>` for a command's options.
             """,
         version: "0.1.0",
-        subcommands: [Train.self, Score.self, Evaluate.self, Explain.self, Inspect.self, Analyze.self, Report.self, Generate.self]
+        subcommands: [Train.self, Score.self, Forecast.self, Evaluate.self, Explain.self, Inspect.self, Analyze.self, Report.self,
+                      Generate.self]
     )
 }

@@ -23,6 +23,8 @@ struct HelpTextTests {
               train                   Fit a logistic regression to a CRM export or a flat CSV table and save
                                       the model.
               score                   Score the open SQLs of a CRM export with a saved model.
+              forecast                Forecast the open pipeline's wins and revenue, with P10–P90 ranges and a
+                                      backtest.
               evaluate                Measure a saved model on the closed leads of a CRM export.
               explain                 Show every feature's value and contribution for one lead.
               inspect                 Print a saved model's card, statistics and coefficient table.
@@ -232,6 +234,59 @@ struct HelpTextTests {
             """)
     }
 
+    @Test("propensity forecast --help")
+    func forecast() throws {
+        #expect(try runPropensity(["forecast", "--help"]).standardOutput == """
+            OVERVIEW: Forecast the open pipeline's wins and revenue, with P10–P90 ranges and a backtest.
+
+            Scores every lead that was an open SQL at --as-of (features as of then) and gives, for the whole
+            pipeline and for each group of each --by: the expected number of wins (Σ p) and expected revenue (Σ
+            p × amount, the spec's tables.leads.amount), and P10, P50 and P90 of both: the smallest values
+            whose probability of not being exceeded reaches 10%, 50% and 90%. Leads are treated as independent,
+            which leaves out anything that moves many deals at once: real outcomes can stray further. Wins
+            follow the exact Poisson-binomial distribution (at most 1e-12 of probability dropped from its
+            tails). Revenue is exact when the amounts are whole multiples of a common unit with at most 10
+            million states; otherwise it is simulated (--simulations runs, seeded), and each quantile's Monte
+            Carlo standard error is shown. Leads without an amount count in wins and are left out of revenue.
+
+            --by takes source or owner (the spec's mapped columns), any leads column, companies.COLUMN,
+            month:COLUMN (the UTC month of a timestamp column) or month (of the SQL date, the spec's cut-off
+            anchor); a missing value is the group (missing). Repeat it for several breakdowns.
+
+            The backtest forecasts a past quarter's pipeline as it stood at the quarter's start, with the
+            features of then, and counts what those leads did by --as-of: won, lost, or still open (then `won`
+            is a lower bound of the eventual wins). Coverage is how many groups' actual wins and revenue fell
+            within their P10–P90 bands. By default the quarter is the first that starts at or after the model's
+            validation began, so the model never saw its outcomes; the output says when leads of the chosen
+            quarter were in training.
+
+            USAGE: propensity forecast [<options>] --model <model.json> --data <dir>
+
+            OPTIONS:
+              --model <model.json>    The model file written by `propensity train --spec`.
+              --data <dir>            The folder of CRM tables, named as in the model's spec.
+              --as-of <instant>       The instant to forecast as of (ISO 8601, such as 2025-07-01); default now.
+              --by <field>            Break the pipeline down by this field: source, owner, a leads column,
+                                      companies.COLUMN, month or month:COLUMN (repeatable).
+              --backtest <quarter>    The quarter to backtest on, such as 2025Q1; default: the first the
+                                      model's validation covers.
+              --no-backtest           Skip the backtest.
+              --simulations <n>       Monte Carlo runs when revenue must be simulated; default 100,000 (fewer
+                                      beyond 20,000 leads: 2·10⁹ / leads, at least 1,000).
+              --seed <seed>           The simulation's seed. (default: 1)
+              --out <file>            Also write the forecast to this file (CSV or JSON).
+              --format <format>       csv or json; default from --out's extension. (values: csv, json)
+              --skip-invalid-rows     Skip rows with unreadable values or unknown ids and count them, instead
+                                      of stopping at the first.
+              --progress              Report progress on standard error even when it is not a terminal.
+              --threads <n>           Threads for passes over the data (default: one per core). Results do not
+                                      depend on it.
+              --version               Show the version.
+              -h, --help              Show help information.
+
+
+            """)
+    }
     @Test("propensity evaluate --help")
     func evaluate() throws {
         #expect(try runPropensity(["evaluate", "--help"]).standardOutput == """
