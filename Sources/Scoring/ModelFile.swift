@@ -38,6 +38,17 @@ public enum ModelFile {
                 ? (error as NSError).localizedDescription : "no such file"
             throw .unreadable(path: path, reason: reason)
         }
+        return try decode(data, path: path)
+    }
+
+    /// Checks and decodes the bytes of a model file, as `read(from:)` does after reading them.
+    ///
+    /// - Parameters:
+    ///   - data: The file's bytes.
+    ///   - path: The file's path, for messages.
+    /// - Throws: `ModelFileError` when the bytes are not a Propensity model, have another
+    ///   format version, or are inconsistent.
+    public static func decode(_ data: Data, path: String) throws(ModelFileError) -> PropensityModel {
         struct Header: Decodable {
             let format: String?
             let formatVersion: Int?
