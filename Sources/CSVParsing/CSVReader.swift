@@ -157,8 +157,17 @@ public final class CSVReader {
         return false
     }
 
-    /// Reads bytes through a buffer of `bufferSize` bytes (tests use tiny ones).
-    convenience init(bytes: [UInt8], name: String, bufferSize: Int) throws(CSVError) {
+    /// Reads CSV text held in memory through a buffer of `bufferSize` bytes.
+    ///
+    /// The records and errors are the same for any buffer size; a buffer smaller than a
+    /// record grows. Tests and the fuzz targets use tiny ones, to exercise the refills.
+    ///
+    /// - Parameters:
+    ///   - bytes: The UTF-8 bytes of the whole input.
+    ///   - name: The name errors give for the input.
+    ///   - bufferSize: At least 1; `init(bytes:name:)` uses 1 MiB.
+    /// - Throws: Any `CSVError` that the header row holds.
+    public convenience init(bytes: [UInt8], name: String, bufferSize: Int) throws(CSVError) {
         try self.init(source: CSVMemorySource(bytes), name: name, bufferSize: bufferSize)
     }
 

@@ -2,7 +2,12 @@ import Foundation
 
 /// Writes files so that a reader sees either the old file or the complete new one, never a
 /// part: the bytes go to a temporary file in the same folder, are flushed to disk, and the
-/// temporary file is renamed over the destination.
+/// temporary file is renamed over the destination (and the folder flushed, so that the rename
+/// survives a power cut).
+///
+/// A process killed while writing (SIGKILL, out of memory) leaves its temporary file,
+/// `.NAME.PID.N.tmp`, beside the untouched destination; the next writer of the same
+/// destination removes those whose process no longer runs.
 public enum AtomicFile {
     /// Writes `data` to `url` atomically.
     ///
@@ -39,6 +44,7 @@ public enum AtomicFile {
         public init(_ url: URL) throws(AtomicFileError) {
             self.url = url
             let directory = url.deletingLastPathComponent()
+            AtomicFile.removeAbandonedTemporaries(of: url)
             temporary = directory.appendingPathComponent(
                 ".\(url.lastPathComponent).\(getpid()).\(UInt32.random(in: 0...UInt32.max)).tmp")
             fd = open(temporary.path, O_WRONLY | O_CREAT | O_EXCL, 0o644)
@@ -76,6 +82,14 @@ public enum AtomicFile {
                 unlink(temporary.path)
                 throw .cannotWrite(path: url.path, reason: reason)
             }
+            // The new name lives in the folder's entry: flush it too, or a power cut could
+            // bring back the old file (never a partial one). Some file systems refuse to
+            // fsync a folder; the rename has happened either way.
+            let folder = open(url.deletingLastPathComponent().path, O_RDONLY | O_DIRECTORY)
+            if folder >= 0 {
+                _ = fsync(folder)
+                close(folder)
+            }
         }
 
         /// Removes the temporary file, leaving the destination as it was; a no-op after
@@ -90,6 +104,25 @@ public enum AtomicFile {
         private func fail(_ reason: String) throws(AtomicFileError) -> Never {
             discard()
             throw .cannotWrite(path: url.path, reason: reason)
+        }
+    }
+}
+
+extension AtomicFile {
+    /// Removes the temporary files of `url` that processes which no longer run left behind.
+    ///
+    /// A temporary file is `.NAME.PID.N.tmp` beside `url`; one whose PID names no running
+    /// process (`kill(pid, 0)` fails with `ESRCH`) was abandoned by a killed writer. Files of
+    /// running processes, including this one, are left alone.
+    static func removeAbandonedTemporaries(of url: URL) {
+        let directory = url.deletingLastPathComponent()
+        let prefix = ".\(url.lastPathComponent)."
+        guard let names = try? FileManager.default.contentsOfDirectory(atPath: directory.path) else { return }
+        for name in names where name.hasPrefix(prefix) && name.hasSuffix(".tmp") {
+            let middle = name.dropFirst(prefix.count).dropLast(4).split(separator: ".", omittingEmptySubsequences: false)
+            guard middle.count == 2, let pid = Int32(middle[0]), pid > 0, UInt32(middle[1]) != nil,
+                  pid != getpid(), kill(pid, 0) != 0, errno == ESRCH else { continue }
+            unlink(directory.appendingPathComponent(name).path)
         }
     }
 }

@@ -38,11 +38,32 @@ public enum ModelFile {
                 ? (error as NSError).localizedDescription : "no such file"
             throw .unreadable(path: path, reason: reason)
         }
+        return try decode(data, path: path)
+    }
+
+    /// Checks and decodes the bytes of a model file, as `read(from:)` does after reading them.
+    ///
+    /// - Parameters:
+    ///   - data: The file's bytes.
+    ///   - path: The file's path, for messages.
+    /// - Throws: `ModelFileError` when the bytes are not a Propensity model, have another
+    ///   format version, or are inconsistent.
+    public static func decode(_ data: Data, path: String) throws(ModelFileError) -> PropensityModel {
         struct Header: Decodable {
             let format: String?
             let formatVersion: Int?
         }
-        guard let header = try? JSONDecoder().decode(Header.self, from: data), header.format == PropensityModel.formatName else {
+        // A model file cut short (a copy interrupted) or edited into invalid JSON still names
+        // its format, or opens with the first of its sorted keys, `fit`: it is a damaged
+        // model, not some other file.
+        let invalidJSON = "it is not valid JSON (cut short, or holding a number JSON cannot, such as NaN or 1e999)"
+        let namesItsFormat = data.range(of: Data("\"\(PropensityModel.formatName)\"".utf8)) != nil
+            || data.starts(with: Data("{\n  \"fit\" : {".utf8))
+        guard let header = try? JSONDecoder().decode(Header.self, from: data) else {
+            if namesItsFormat { throw .corrupted(path: path, detail: invalidJSON) }
+            throw .notAModel(path: path)
+        }
+        guard header.format == PropensityModel.formatName else {
             throw .notAModel(path: path)
         }
         guard let version = header.formatVersion else {
@@ -54,6 +75,8 @@ public enum ModelFile {
         let model: PropensityModel
         do {
             model = try JSONDecoder().decode(PropensityModel.self, from: data)
+        } catch DecodingError.dataCorrupted(let context) where context.codingPath.isEmpty {
+            throw .corrupted(path: path, detail: invalidJSON)
         } catch let error as DecodingError {
             throw .corrupted(path: path, detail: describe(error))
         } catch {
@@ -94,7 +117,9 @@ public enum ModelFile {
         case .keyNotFound(let key, let context):
             return "`\(key.stringValue)` is missing at \(path(context))"
         case .typeMismatch(_, let context), .valueNotFound(_, let context), .dataCorrupted(let context):
-            return "\(path(context)): \(context.debugDescription)"
+            // The message ends a sentence of its own; the caller's sentence goes on.
+            let reason = context.debugDescription.hasSuffix(".") ? String(context.debugDescription.dropLast()) : context.debugDescription
+            return "\(path(context)): \(reason)"
         @unknown default:
             return "\(error)"
         }

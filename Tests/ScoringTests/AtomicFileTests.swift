@@ -35,6 +35,24 @@ struct AtomicFileTests {
         #expect(try FileManager.default.contentsOfDirectory(atPath: folder.path) == ["scores.csv"])
     }
 
+    @Test("a write removes the temporary files of its destination whose process has ended, and no others")
+    func abandonedTemporaries() throws {
+        let folder = try makeTemporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        // The PID of a process that has ended, as a writer killed with SIGKILL leaves it.
+        let ended = Process()
+        ended.executableURL = URL(fileURLWithPath: "/bin/true")
+        try ended.run()
+        ended.waitUntilExit()
+        let dead = ended.processIdentifier, alive = getpid()
+        let names = [".model.json.\(dead).17.tmp", ".model.json.\(alive).18.tmp", ".other.json.\(dead).19.tmp",
+                     ".model.json.\(dead).tmp", "model.json.\(dead).20.tmp"]
+        for name in names { try Data("partial".utf8).write(to: folder.appendingPathComponent(name)) }
+        try AtomicFile.write(Data("model\n".utf8), to: folder.appendingPathComponent("model.json"))
+        #expect(try FileManager.default.contentsOfDirectory(atPath: folder.path).sorted()
+                == (names.dropFirst() + ["model.json"]).sorted())
+    }
+
     @Test func writesAnEmptyFile() throws {
         let url = try makeTemporaryDirectory().appendingPathComponent("empty")
         try AtomicFile.write(Data(), to: url)

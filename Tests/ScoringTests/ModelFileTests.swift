@@ -229,6 +229,17 @@ struct ModelFileTests {
         #expect(!String(decoding: ModelFile.encode(older), as: UTF8.self).contains("\"roc\""))
     }
 
+    @Test("a model file cut short, or holding NaN, is damaged, not some other file")
+    func invalidJSONIsDamage() throws {
+        let text = String(decoding: ModelFile.encode(try spectorModel()), as: UTF8.self)
+        let detail = "it is not valid JSON (cut short, or holding a number JSON cannot, such as NaN or 1e999)"
+        for broken in [String(text.prefix(text.count / 2)), text.replacing(/"intercept" : [-0-9.e]+/, with: "\"intercept\" : NaN")] {
+            let url = try makeTemporaryDirectory().appendingPathComponent("model.json")
+            try broken.write(to: url, atomically: true, encoding: .utf8)
+            #expect(readingError(url) == .corrupted(path: url.path, detail: detail))
+        }
+    }
+
     @Test func aValueTurnedIntoTextIsCorruptionAtItsPath() throws {
         let url = try editedModelFile(try spectorModel()) { object in
             var fit = object["fit"] as! [String: Any]
@@ -238,7 +249,7 @@ struct ModelFileTests {
             object["fit"] = fit
         }
         let error = readingError(url)
-        let detail = "fit.coefficients[1]: Expected to decode Double but found a string instead."
+        let detail = "fit.coefficients[1]: Expected to decode Double but found a string instead"
         #expect(error == .corrupted(path: url.path, detail: detail))
         #expect(
             error?.description

@@ -16,15 +16,14 @@ public var propensityExecutable: URL {
 }
 
 /// Runs `propensity` with `arguments` in `directory`, with an 100-column terminal so help text
-/// wraps the same way everywhere.
-public func runPropensity(_ arguments: [String], in directory: URL? = nil) throws -> CommandResult {
+/// wraps the same way everywhere, and `environment` added to this process's environment.
+public func runPropensity(_ arguments: [String], in directory: URL? = nil,
+                          environment: [String: String] = [:]) throws -> CommandResult {
     let process = Process()
     process.executableURL = propensityExecutable
     process.arguments = arguments
     if let directory { process.currentDirectoryURL = directory }
-    var environment = ProcessInfo.processInfo.environment
-    environment["COLUMNS"] = "100"
-    process.environment = environment
+    process.environment = propensityEnvironment(environment)
     let out = Pipe(), err = Pipe()
     process.standardOutput = out
     process.standardError = err
@@ -36,6 +35,27 @@ public func runPropensity(_ arguments: [String], in directory: URL? = nil) throw
     return CommandResult(status: process.terminationStatus,
                          standardOutput: String(decoding: outData, as: UTF8.self),
                          standardError: String(decoding: errData, as: UTF8.self))
+}
+
+/// Starts `propensity` with `arguments` and returns at once, its output discarded: for tests
+/// that stop it (`kill(process.processIdentifier, SIGKILL)`) or measure it.
+public func startPropensity(_ arguments: [String], environment: [String: String] = [:]) throws -> Process {
+    let process = Process()
+    process.executableURL = propensityExecutable
+    process.arguments = arguments
+    process.environment = propensityEnvironment(environment)
+    process.standardOutput = FileHandle.nullDevice
+    process.standardError = FileHandle.nullDevice
+    try process.run()
+    return process
+}
+
+/// This process's environment with a 100-column terminal and `extra`.
+func propensityEnvironment(_ extra: [String: String]) -> [String: String] {
+    var environment = ProcessInfo.processInfo.environment
+    environment["COLUMNS"] = "100"
+    environment.merge(extra) { $1 }
+    return environment
 }
 
 /// A new, empty temporary folder.

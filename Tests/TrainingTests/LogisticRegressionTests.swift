@@ -116,4 +116,49 @@ struct LogisticRegressionTests {
             }
         }
     }
+
+    @Test("With OpenBLAS on two threads per call, only the covariance's last bits change (dpotri); the CLI keeps it on one")
+    func blasThreadCountChangesOnlyTheCovariancesLastBits() throws {
+        // 60,000 rows of 16 columns in blocks of 4,096: large enough that OpenBLAS splits its
+        // dgemv and dsyrk calls between two threads. Its dpotri then blocks its work by thread
+        // count, so the inverse Hessian (the covariance) differs in the last bits; everything
+        // computed by dsyrk, dgemv, dpotrf and dpotrs is bit for bit the same.
+        var random = SeededGenerator(seed: 17)
+        let n = 60_000, d = 16
+        var x = Matrix(rows: n, columns: d)
+        var y = [Double](repeating: 0, count: n)
+        for i in 0..<n {
+            var eta = -0.5
+            for j in 0..<d {
+                x[i, j] = random.nextGaussian() * Double(j + 1)
+                eta += x[i, j] * 0.3 / Double(j + 1)
+            }
+            y[i] = Double.random(in: 0..<1, using: &random) < 1 / (1 + exp(-eta)) ? 1 : 0
+        }
+        let data = try TrainingData(features: x, labels: y, featureNames: (0..<d).map { "x\($0)" }, blockRows: 4_096)
+        let before = BLASThreads.count
+        defer { BLASThreads.set(before) }
+        var fits: [LogisticRegressionFit] = []
+        for blasThreads in [1, 2] {
+            BLASThreads.set(blasThreads)
+            fits.append(try LogisticRegression(l2: 1, hessianSampleRows: 10_000).fit(data, threads: 1))
+        }
+        let (one, two) = (fits[0], fits[1])
+        #expect(one.converged)
+        #expect(two.coefficients.map(\.bitPattern) == one.coefficients.map(\.bitPattern))
+        #expect(two.intercept.bitPattern == one.intercept.bitPattern)
+        #expect(two.objective.bitPattern == one.objective.bitPattern && two.logLikelihood.bitPattern == one.logLikelihood.bitPattern)
+        #expect(two.centers == one.centers && two.standardDeviations == one.standardDeviations)
+        // Relative to each entry's scale √(Σᵢᵢ Σⱼⱼ): a correlation differing by at most 1e-13.
+        let k = d + 1
+        var largest = 0.0
+        for i in 0..<k {
+            for j in 0..<k {
+                let scale = (one.covariance[i * k + i] * one.covariance[j * k + j]).squareRoot()
+                largest = max(largest, abs(two.covariance[i * k + j] - one.covariance[i * k + j]) / scale)
+            }
+        }
+        #expect(largest <= 1e-13)
+        #expect(two.covariance != one.covariance, "if OpenBLAS's dpotri no longer depends on its thread count, say so in the README")
+    }
 }
