@@ -14,7 +14,9 @@ struct Report: ParsableCommand {
             a table; on the held-out leads, the ROC curve, the calibration plot (predicted against \
             observed win rate by decile) and lift by decile; and the open leads of --data scored as \
             of --as-of: the distribution of their scores coloured by grade, leads per grade, and the \
-            leads most likely to close; and the lead sources on the closed leads of --data, as \
+            leads most likely to close; the forecast of that pipeline's wins and revenue by lead \
+            source, with P10–P90 ranges and a backtest on a past quarter, as `propensity forecast` \
+            gives it; and the lead sources on the closed leads of --data, as \
             `propensity analyze` with its defaults finds them: win rates with 95% Wilson intervals, \
             revenue and cost, observed against predicted wins on the leads the model was not fitted \
             on, and the rep × source cells flagged after Benjamini–Hochberg adjustment (left out, \
@@ -53,9 +55,14 @@ struct Report: ParsableCommand {
         var document = ReportDocument.propensityReport(model: loaded, modelFile: input.model, dataDirectory: input.data,
                                                        scored: scored)
         var notes: [String] = []
+        let spec = scorer.pipeline.spec
+        let groupings = spec.tables.leads.source != nil ? [try ForecastGrouping(parsing: "source", spec: spec)] : []
+        let forecast = try PipelineForecaster(scorer: scorer).forecast(input.dataURL, asOf: try scoringInstant(asOf),
+                                                                       groupings: groupings)
+        document.insert(.forecast(forecast), after: "pipeline")
         do {
             let analysis = try SourceAnalysis(data: data, scorer: scorer) { reporter.report($0) }
-            document.insert(.sources(analysis), after: "pipeline")
+            document.insert(.sources(analysis), after: "forecast")
         } catch AnalysisError.noSourceColumn {
             notes.append("the model's spec maps no `tables.leads.source`, so the report has no source table")
         } catch AnalysisError.noClosedLeads {

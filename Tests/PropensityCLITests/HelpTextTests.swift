@@ -204,11 +204,12 @@ struct HelpTextTests {
             forest plot on the log-odds scale and a table; on the held-out leads, the ROC curve, the
             calibration plot (predicted against observed win rate by decile) and lift by decile; and the open
             leads of --data scored as of --as-of: the distribution of their scores coloured by grade, leads per
-            grade, and the leads most likely to close; and the lead sources on the closed leads of --data, as
-            `propensity analyze` with its defaults finds them: win rates with 95% Wilson intervals, revenue and
-            cost, observed against predicted wins on the leads the model was not fitted on, and the rep ×
-            source cells flagged after Benjamini–Hochberg adjustment (left out, with a note, when the spec maps
-            no source).
+            grade, and the leads most likely to close; the forecast of that pipeline's wins and revenue by lead
+            source, with P10–P90 ranges and a backtest on a past quarter, as `propensity forecast` gives it;
+            and the lead sources on the closed leads of --data, as `propensity analyze` with its defaults finds
+            them: win rates with 95% Wilson intervals, revenue and cost, observed against predicted wins on the
+            leads the model was not fitted on, and the rep × source cells flagged after Benjamini–Hochberg
+            adjustment (left out, with a note, when the spec maps no source).
 
             A model trained with --holdout 0 has no validation: the report says so in place of the ROC,
             calibration and lift charts. A model trained on a flat table cannot score a CRM export and is

@@ -12,7 +12,7 @@ import XCTest
 final class ReportBrowserTests: XCTestCase {
     static let chromium = "/usr/bin/chromium"
     static let chromedriver = "/usr/bin/chromedriver"
-    static let charts = ["forest", "roc", "calibration", "lift", "score-distribution", "source-win-rates"]
+    static let charts = ["forest", "roc", "calibration", "lift", "score-distribution", "forecast-wins", "forecast-revenue", "source-win-rates"]
     static let window = (width: 1280, height: 1024)
 
     func testReportLoadsOfflineAndDrawsEveryChart() throws {

@@ -29,16 +29,16 @@ struct ReportCommandTests {
         let (run, url) = try Self.report()
         defer { try? FileManager.default.removeItem(at: url.deletingLastPathComponent()) }
         #expect(run.status == 0, "\(run.standardError)")
-        #expect(run.standardOutput == "Report on 7 sections (Model card, Coefficients, ROC curve, Calibration, Lift, Open pipeline, "
-            + "Lead sources and reps), "
+        #expect(run.standardOutput == "Report on 8 sections (Model card, Coefficients, ROC curve, Calibration, Lift, Open pipeline, "
+            + "Forecast, Lead sources and reps), "
             + "with 659 open leads as of 2025-07-01T00:00:00Z, written to \(url.path)\n")
         #expect(run.standardError.isEmpty)
         let html = try String(contentsOf: url, encoding: .utf8)
         #expect(html.hasPrefix("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><meta http-equiv=\"Content-Security-Policy\" content=\"default-src &#39;none&#39;;"))
-        for chart in ["forest", "roc", "calibration", "lift", "score-distribution", "source-win-rates"] {
+        for chart in ["forest", "roc", "calibration", "lift", "score-distribution", "forecast-wins", "forecast-revenue", "source-win-rates"] {
             #expect(html.components(separatedBy: "<figure data-chart=\"\(chart)\">").count == 2, "\(chart)")
         }
-        for section in ["model-card", "coefficients", "roc", "calibration", "lift", "pipeline", "sources"] {
+        for section in ["model-card", "coefficients", "roc", "calibration", "lift", "pipeline", "forecast", "sources"] {
             #expect(html.contains("<section id=\"\(section)\">"), "\(section)")
         }
         #expect(!html.contains("<script") && !html.contains("NaN") && !html.contains("url("))
@@ -74,8 +74,8 @@ struct ReportCommandTests {
         let (run, url) = try Self.report(model: model)
         #expect(run.status == 0, "\(run.standardError)")
         #expect(run.standardOutput.hasPrefix("Note: \(model) was trained with --holdout 0, so the report has no ROC curve, "
-            + "calibration or lift (nothing was held out to validate on).\nReport on 5 sections (Model card, Coefficients, "
-            + "Validation, Open pipeline, Lead sources and reps), "))
+            + "calibration or lift (nothing was held out to validate on).\nReport on 6 sections (Model card, Coefficients, "
+            + "Validation, Open pipeline, Forecast, Lead sources and reps), "))
         let html = try String(contentsOf: url, encoding: .utf8)
         #expect(html.contains("<p class=\"note\">This model was trained with --holdout 0, so no leads were held out to validate "
             + "it on. The ROC curve, calibration plot and lift chart are omitted. Retrain with a holdout (the default, "
