@@ -53,7 +53,7 @@ public struct ChartAxis: Equatable, Sendable {
     /// A tick's label.
     public func label(_ value: Double) -> String {
         switch format {
-        case .number: return ChartNumber.fixed(value, decimals: decimals)
+        case .number: return ChartNumber.number(value, decimals: decimals)
         case .percent: return ChartNumber.fixed(100 * value, decimals: decimals) + "%"
         }
     }

@@ -1,3 +1,4 @@
+import Features
 import Foundation
 
 /// An axis range with "nice" ticks: multiples of 1, 2 or 5 times a power of ten that cover the
@@ -98,7 +99,7 @@ public struct NiceScale: Equatable, Sendable {
     /// needs; never `-0`.
     public func label(_ value: Double, format: TickFormat = .number) -> String {
         switch format {
-        case .number: return ChartNumber.fixed(value, decimals: decimals)
+        case .number: return ChartNumber.number(value, decimals: decimals)
         case .percent: return ChartNumber.fixed(100 * value, decimals: max(0, decimals - 2)) + "%"
         }
     }
@@ -120,6 +121,11 @@ public enum ChartNumber {
         let text = String(format: "%.\(max(0, min(decimals, 17)))f", value)
         if text.hasPrefix("-"), text.dropFirst().allSatisfy({ $0 == "0" || $0 == "." }) { return String(text.dropFirst()) }
         return text
+    }
+
+    /// A tick label: `fixed`, with a comma between thousands from 10,000 up (`5,000,000`).
+    public static func number(_ value: Double, decimals: Int) -> String {
+        abs(value) >= 10_000 && value.isFinite && decimals <= 9 ? DecimalText.grouped(value, decimals: decimals) : fixed(value, decimals: decimals)
     }
 
     /// An SVG coordinate: at most two decimals, no trailing zeros; a non-finite value (which

@@ -70,4 +70,13 @@ struct NiceScaleTests {
         let flat = LinearScale(domain: 3...3, start: 10, end: 50)
         #expect(flat(3) == 30 && flat(100) == 30)
     }
+
+    @Test("Tick labels group thousands from 10,000 up, so revenue axes read 5,000,000")
+    func groupedLabels() {
+        let axis = ChartAxis(title: "Revenue", covering: [0, 17_267_400], includingZero: true)
+        #expect(axis.ticks.map(axis.label) == ["0", "5,000,000", "10,000,000", "15,000,000", "20,000,000"])
+        let small = ChartAxis(title: "Wins", covering: [0, 250], includingZero: true)
+        #expect(small.ticks.map(small.label) == ["0", "50", "100", "150", "200", "250"])
+        #expect(ChartNumber.number(-12_500.5, decimals: 1) == "-12,500.5" && ChartNumber.number(9999, decimals: 0) == "9999")
+    }
 }
