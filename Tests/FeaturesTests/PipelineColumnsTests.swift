@@ -78,8 +78,8 @@ struct PipelineColumnsTests {
         #expect {
             try Self.load(Self.crm(), grouping: [ColumnReference(parsing: "companies.segment")])
         } throws: { error in
-            (error as? CRMDataError)?.description.contains("segment") == true
-                && (error as? CRMDataError)?.description.contains("companies.csv") == true
+            (error as? CRMDataError)?.description.hasPrefix(
+                "companies.csv, column `segment` (grouping by companies.segment): the grouping names this column, which the file lacks.") == true
         }
     }
 

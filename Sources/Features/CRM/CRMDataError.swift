@@ -26,8 +26,9 @@ public struct CRMDataError: Error, Equatable, Sendable, CustomStringConvertible 
 
     /// A column the spec names that the file's header lacks.
     static func missingColumn(file: String, column: String, entry: String, header: [String]) -> CRMDataError {
-        CRMDataError(file: file, column: column, entry: entry,
-                     message: "the spec names this column, which the file lacks. Its columns are: "
+        let who = entry.hasPrefix("grouping by ") ? "the grouping names" : "the spec names"
+        return CRMDataError(file: file, column: column, entry: entry,
+                     message: "\(who) this column, which the file lacks. Its columns are: "
                          + header.map { "`\($0)`" }.joined(separator: ", ") + ".")
     }
 
