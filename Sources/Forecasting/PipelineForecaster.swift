@@ -53,7 +53,6 @@ public struct PipelineForecaster: Sendable {
     public func forecast(_ directory: URL, asOf: Date, groupings: [ForecastGrouping] = [],
                          backtest: BacktestChoice = .automatic,
                          progress: (@Sendable (Stage) -> Void)? = nil) throws -> PipelineForecast {
-        let now = asOf.timeIntervalSince1970
         let spec = scorer.pipeline.spec
         var columns: [ColumnReference] = []
         for grouping in groupings {
@@ -64,6 +63,19 @@ public struct PipelineForecaster: Sendable {
         }
         progress?(.scoring(.readingTables))
         let data = try scorer.readData(directory, groupingColumns: columns)
+        return try forecast(of: data, asOf: asOf, groupings: groupings, backtest: backtest, progress: progress)
+    }
+
+    /// The same forecast of tables already read through the model's spec
+    /// (`CRMScorer.readData(_:groupingColumns:)`, with the columns the groupings read).
+    ///
+    /// - Throws: `CRMDataError` for bad rows in the events table, `ForecastError` for a grouping
+    ///   whose column `data` does not hold, or a bad quarter.
+    public func forecast(of data: CRMDataSet, asOf: Date, groupings: [ForecastGrouping] = [],
+                         backtest: BacktestChoice = .automatic,
+                         progress: (@Sendable (Stage) -> Void)? = nil) throws -> PipelineForecast {
+        let now = asOf.timeIntervalSince1970
+        let spec = scorer.pipeline.spec
         var labels: [(field: String, labels: [String])] = []
         for grouping in groupings { labels.append((grouping.description, try grouping.labels(data))) }
         let amountColumn = spec.tables.leads.amount.flatMap { data.leadNumbers($0) }

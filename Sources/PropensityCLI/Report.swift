@@ -57,7 +57,7 @@ struct Report: ParsableCommand {
         var notes: [String] = []
         let spec = scorer.pipeline.spec
         let groupings = spec.tables.leads.source != nil ? [try ForecastGrouping(parsing: "source", spec: spec)] : []
-        let forecast = try PipelineForecaster(scorer: scorer).forecast(input.dataURL, asOf: try scoringInstant(asOf),
+        let forecast = try PipelineForecaster(scorer: scorer).forecast(of: data, asOf: try scoringInstant(asOf),
                                                                        groupings: groupings)
         document.insert(.forecast(forecast), after: "pipeline")
         do {
