@@ -99,14 +99,5 @@ extension PipelineForecast {
     static func whole(_ value: Double) -> String { String(Int(value.rounded())) }
 
     /// `value` rounded to a whole number, with a comma every three digits: `12,345,678`.
-    static func grouped(_ value: Double) -> String {
-        guard value.isFinite, abs(value) < 9e15 else { return value.description }
-        let digits = String(Int(abs(value).rounded()))
-        var result = ""
-        for (i, digit) in digits.enumerated() {
-            if i > 0 && (digits.count - i) % 3 == 0 { result.append(",") }
-            result.append(digit)
-        }
-        return (value < 0 && Int(abs(value).rounded()) != 0 ? "-" : "") + result
-    }
+    static func grouped(_ value: Double) -> String { DecimalText.grouped(value) }
 }
