@@ -1,22 +1,33 @@
 import Foundation
 import LinearAlgebra
 
-/// A logistic regression trainer with an optional L2 penalty and sample weights.
+/// A logistic regression trainer with an optional L2 or elastic-net penalty and sample weights.
 ///
 /// It minimizes, over the intercept `b` (never penalized) and the coefficients `β`,
 ///
-///     Σᵢ sᵢ·[log(1 + exp(ηᵢ)) − yᵢηᵢ] + (λ/2)·‖β‖²,   ηᵢ = b + xᵢ·β
+///     Σᵢ sᵢ·[log(1 + exp(ηᵢ)) − yᵢηᵢ] + λ·(α‖β‖₁ + (1 − α)/2·‖β‖²),   ηᵢ = b + xᵢ·β
 ///
-/// With `λ = 1/C` and `standardize == false` this is scikit-learn's
-/// `LogisticRegression(C=C)`; with `λ = 0` it is statsmodels' `Logit`. With `standardize`
-/// (the default) the penalty applies to the coefficients of the columns scaled to unit
-/// weighted standard deviation; the coefficients are still reported on the original scale.
+/// With `α = 0` (the default) the penalty is `(λ/2)·‖β‖²`. With `λ = 1/C` and
+/// `standardize == false` this is scikit-learn's `LogisticRegression(C=C, l1_ratio=α)`;
+/// with `λ = 0` it is statsmodels' `Logit`. With `standardize` (the default) the penalty
+/// applies to the coefficients of the columns scaled to unit weighted standard deviation; the
+/// coefficients are still reported on the original scale.
+///
+/// With `α > 0` the L1 part sets some coefficients exactly to zero (`droppedFeatures` of the
+/// fit) and the solver is proximal Newton with coordinate descent (`ProximalNewtonSolver`);
+/// otherwise it is Newton's method with a Cholesky-factored Hessian.
 ///
 ///     let fit = try LogisticRegression(l2: 1).fit(data)
 ///     print(fit.coefficientTable)
+///     let sparse = try LogisticRegression(lambda: 20, l1Ratio: 0.5).fit(data)
+///     print(sparse.droppedFeatures)
 public struct LogisticRegression: Codable, Equatable, Sendable {
-    /// The L2 penalty strength `λ ≥ 0`; default 0 (maximum likelihood).
+    /// The penalty strength `λ ≥ 0`; default 0 (maximum likelihood). With `l1Ratio == 0` the
+    /// penalty is `(λ/2)·‖β‖²`, hence the name.
     public var l2: Double
+    /// The elastic-net mixing `α ∈ [0, 1]`: the share of the penalty that is L1; default 0
+    /// (pure L2). scikit-learn calls it `l1_ratio`, glmnet `alpha`.
+    public var l1Ratio: Double = 0
     /// Whether the penalty applies to standardized coefficients; default true.
     public var standardize: Bool
     /// Convergence tolerance on `max|gradient|` of the objective divided by `Σ sᵢ`, in
@@ -46,6 +57,55 @@ public struct LogisticRegression: Codable, Equatable, Sendable {
         self.maxIterations = maxIterations
         self.hessianSampleRows = hessianSampleRows
     }
+
+    /// Creates an elastic-net trainer: penalty `λ·(α‖β‖₁ + (1 − α)/2·‖β‖²)`.
+    ///
+    /// - Parameters:
+    ///   - lambda: The penalty strength `λ`, finite and ≥ 0 (`1/C` in scikit-learn).
+    ///   - l1Ratio: The mixing `α` in `[0, 1]`; 1 is the lasso, 0 ridge.
+    ///   - standardize: Penalize standardized coefficients; default true.
+    ///   - tolerance: See the property; default 1e-10.
+    ///   - maxIterations: See the property; default 100.
+    public init(lambda: Double, l1Ratio: Double, standardize: Bool = true, tolerance: Double = 1e-10,
+                maxIterations: Int = 100) {
+        self.init(l2: lambda, standardize: standardize, tolerance: tolerance, maxIterations: maxIterations)
+        self.l1Ratio = l1Ratio
+    }
+
+    /// The penalty strength `λ` (the stored `l2`), under its elastic-net name.
+    public var lambda: Double {
+        get { l2 }
+        set { l2 = newValue }
+    }
+
+    private enum CodingKeys: String, CodingKey {
+        case l2, l1Ratio, standardize, tolerance, maxIterations, hessianSampleRows
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        l2 = try container.decode(Double.self, forKey: .l2)
+        // Absent in files written before the elastic net: those are pure L2.
+        l1Ratio = try container.decodeIfPresent(Double.self, forKey: .l1Ratio) ?? 0
+        standardize = try container.decode(Bool.self, forKey: .standardize)
+        tolerance = try container.decode(Double.self, forKey: .tolerance)
+        maxIterations = try container.decode(Int.self, forKey: .maxIterations)
+        hessianSampleRows = try container.decode(Int.self, forKey: .hessianSampleRows)
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(l2, forKey: .l2)
+        // Written only when used, so that L2 models keep their bytes.
+        if l1Ratio != 0 { try container.encode(l1Ratio, forKey: .l1Ratio) }
+        try container.encode(standardize, forKey: .standardize)
+        try container.encode(tolerance, forKey: .tolerance)
+        try container.encode(maxIterations, forKey: .maxIterations)
+        try container.encode(hessianSampleRows, forKey: .hessianSampleRows)
+    }
+
+    /// Whether the fit uses the L1 part of the penalty (`λ > 0` and `α > 0`).
+    public var usesL1: Bool { l2 > 0 && l1Ratio > 0 }
 
     /// Fits the model to labelled rows in memory.
     ///
@@ -85,6 +145,9 @@ public struct LogisticRegression: Codable, Equatable, Sendable {
         guard l2.isFinite && l2 >= 0 else {
             throw .invalidSetting("The L2 penalty must be a finite number ≥ 0, not \(format(l2)).")
         }
+        guard l1Ratio >= 0 && l1Ratio <= 1 else {
+            throw .invalidSetting("The elastic-net mixing α (l1 ratio) must be between 0 and 1, not \(format(l1Ratio)).")
+        }
         let d = source.featureCount
         precondition(featureNames.count == d, "Expected \(d) feature names.")
 
@@ -115,13 +178,21 @@ public struct LogisticRegression: Codable, Equatable, Sendable {
 
         let sd = moments.standardDeviations
         let scales = sd.map { 1 / $0 }
-        let penalties = scales.map { standardize ? l2 : l2 * $0 * $0 }
+        let ridge = usesL1 ? l2 * (1 - l1Ratio) : l2
+        let penalties = scales.map { standardize ? ridge : ridge * $0 * $0 }
         let objective = LogisticObjective(source: source, centers: moments.means, scales: scales,
                                           penalties: penalties, rejectsSeparation: !penalized,
                                           threads: max(1, threads))
         let rate = positiveWeight / weightSum
         let start = [log(rate / (1 - rate))] + [Double](repeating: 0, count: d)
         let stride = hessianSampleRows > 0 ? source.rowCount / hessianSampleRows : 0
+        if usesL1 {
+            let lasso = l2 * l1Ratio
+            let l1 = [0] + scales.map { standardize ? lasso : lasso * $0 }
+            let problem = ElasticNetProblem(objective: objective, l1: l1, featureNames: featureNames,
+                                            moments: moments, rate: rate)
+            return try fitElasticNet(problem, from: start, free: nil, hessianBlockStride: stride, onStep: onStep)
+        }
         var sampled = stride >= 4 ? objective.withHessianBlockStride(stride) : nil
         var initial = try (sampled ?? objective).evaluate(at: start, order: .hessian)
         if !penalized {
@@ -225,7 +296,7 @@ public struct LogisticRegression: Codable, Equatable, Sendable {
 
     /// Maps a covariance of standardized coordinates `(b, γ)` to the original `(b, β)`:
     /// `T·Σ·Tᵀ` with `βⱼ = cⱼγⱼ` and intercept `b − Σ μⱼcⱼγⱼ`.
-    private func originalScaleCovariance(_ sigma: Matrix, centers: [Double], scales: [Double]) -> Matrix {
+    func originalScaleCovariance(_ sigma: Matrix, centers: [Double], scales: [Double]) -> Matrix {
         let p = sigma.rows
         var t = Matrix(rows: p, columns: p)
         t[0, 0] = 1

@@ -37,10 +37,20 @@ public struct LogisticRegressionFit: Codable, Equatable, Sendable {
     public let iterations: Int
     /// Whether the solver met both stopping criteria.
     public let converged: Bool
-    /// `max|gradient|` at the solution, in standardized coordinates.
+    /// `max|gradient|` at the solution, in standardized coordinates; with an L1 penalty, the
+    /// largest violation of the optimality (KKT) conditions, which is the same thing for a
+    /// smooth objective (see `ProximalNewtonSolver.kktViolation`).
     public let maxAbsGradient: Double
-    /// The Newton decrement `½·gᵀH⁻¹g` at the solution.
+    /// The Newton decrement `½·gᵀH⁻¹g` at the solution; with an L1 penalty, `½δᵀHδ` of the
+    /// last proximal Newton step `δ`.
     public let newtonDecrement: Double
+
+    /// The features whose coefficient the L1 penalty set exactly to zero, in column order;
+    /// empty without an L1 penalty.
+    public var droppedFeatures: [String] {
+        guard settings.usesL1 else { return [] }
+        return coefficients.indices.filter { coefficients[$0] == 0 }.map { featureNames[$0] }
+    }
 
     /// The number of estimated parameters, `d + 1`.
     public var parameterCount: Int { coefficients.count + 1 }
