@@ -151,26 +151,8 @@ public struct LogisticRegression: Codable, Equatable, Sendable {
         let d = source.featureCount
         precondition(featureNames.count == d, "Expected \(d) feature names.")
 
-        // Pass 1: weighted column moments and label counts.
-        let (moments, positiveWeight) = StrandedPass.sum(
-            over: source, threads: threads,
-            empty: { (ColumnMoments(columns: d), 0.0) },
-            add: { sum, block, _ in
-                sum.0.add(rows: block.rows, of: block.features, weights: block.weights)
-                for i in 0..<block.rows.count where block.weight(i) > 0 {
-                    sum.1 += block.weight(i) * block.label(i)
-                }
-            },
-            merge: { $0.0.merge($1.0); $0.1 += $1.1 })
+        let (moments, positiveWeight) = try Self.columnMoments(of: source, featureNames: featureNames, threads: threads)
         let weightSum = moments.weightSum
-        guard moments.count > 0, weightSum > 0 else { throw .noRows }
-        if positiveWeight == 0 || positiveWeight == weightSum {
-            throw .singleClass(label: positiveWeight == 0 ? 0 : 1, rows: moments.count)
-        }
-        let constant = (0..<d).filter { moments.minimums[$0] == moments.maximums[$0] }
-        if !constant.isEmpty {
-            throw .constantColumns(constant.map { featureNames[$0] }, values: constant.map { moments.minimums[$0] })
-        }
         let penalized = l2 > 0
         if !penalized && moments.count <= d {
             throw .fewerRowsThanParameters(rows: moments.count, parameters: d + 1)
@@ -262,6 +244,33 @@ public struct LogisticRegression: Codable, Equatable, Sendable {
             nullLogLikelihood: nullLogLikelihood,
             iterations: sampledIterations + solution.iterations, converged: solution.converged,
             maxAbsGradient: solution.maxAbsGradient, newtonDecrement: solution.newtonDecrement)
+    }
+
+    /// Pass 1 of every fit: the weighted column moments and the weight of the positive labels,
+    /// with the checks that need nothing else (no rows, a single class, constant columns).
+    static func columnMoments<Source: RowBlockSource>(of source: Source, featureNames: [String],
+                                                      threads: Int) throws(TrainingError) -> (ColumnMoments, Double) {
+        let d = source.featureCount
+        let (moments, positiveWeight) = StrandedPass.sum(
+            over: source, threads: threads,
+            empty: { (ColumnMoments(columns: d), 0.0) },
+            add: { sum, block, _ in
+                sum.0.add(rows: block.rows, of: block.features, weights: block.weights)
+                for i in 0..<block.rows.count where block.weight(i) > 0 {
+                    sum.1 += block.weight(i) * block.label(i)
+                }
+            },
+            merge: { $0.0.merge($1.0); $0.1 += $1.1 })
+        let weightSum = moments.weightSum
+        guard moments.count > 0, weightSum > 0 else { throw .noRows }
+        if positiveWeight == 0 || positiveWeight == weightSum {
+            throw .singleClass(label: positiveWeight == 0 ? 0 : 1, rows: moments.count)
+        }
+        let constant = (0..<d).filter { moments.minimums[$0] == moments.maximums[$0] }
+        if !constant.isEmpty {
+            throw .constantColumns(constant.map { featureNames[$0] }, values: constant.map { moments.minimums[$0] })
+        }
+        return (moments, positiveWeight)
     }
 
     /// A column that is a linear combination of others, in the Gram matrix of the centered
