@@ -21,6 +21,13 @@ struct Train: ParsableCommand {
             any other column is categorical, one-hot encoded with its most frequent level as \
             the reference.
 
+            The penalty is L2 (--l2) by default. --penalty elasticnet mixes L1 and L2 \
+            (--alpha, --lambda): the L1 part sets coefficients of columns that do not earn their \
+            place to exactly zero, and the summary lists them as dropped. --lambda auto fits a \
+            path of penalties from the one that drops every column down, warm-started, in each \
+            time-ordered fold, and keeps the penalty with the lowest held-out log-loss (--one-se: \
+            the largest within one standard error of it).
+
             The fit summary is printed; the model file is written atomically, and not at all if \
             anything fails.
             """
@@ -53,12 +60,35 @@ struct Train: ParsableCommand {
     var weight: String?
 
     @Option(name: .customLong("l2"),
-            help: ArgumentHelp("The L2 penalty strength λ ≥ 0 (λ = 1/C in scikit-learn), or `auto` (with --spec) to pick it from 0.01 … 1000 by time-ordered cross-validation on the training part.",
+            help: ArgumentHelp("The L2 penalty strength λ ≥ 0 (λ = 1/C in scikit-learn; default 0), or `auto` (with --spec) to pick it from 0.01 … 1000 by time-ordered cross-validation on the training part.",
                                valueName: "lambda|auto"))
-    var l2Argument = "0"
+    var l2Argument: String?
 
     /// `--l2`, read; `validate()` has checked it.
-    var l2: Penalty { Penalty(argument: l2Argument)! }
+    var l2: Penalty { Penalty(argument: l2Argument ?? "0")! }
+
+    @Option(help: ArgumentHelp("`l2` (the default, strength --l2) or `elasticnet`: λ·(α‖β‖₁ + (1−α)/2·‖β‖²) with --alpha and --lambda; the L1 part drops coefficients to exactly zero.",
+                               valueName: "l2|elasticnet"))
+    var penalty: PenaltyKind = .l2
+
+    @Option(help: ArgumentHelp("With --penalty elasticnet, the L1 share α of the penalty, 0 … 1 (l1_ratio in scikit-learn; 1 is the lasso).",
+                               valueName: "alpha"))
+    var alpha: Double?
+
+    @Option(name: .customLong("lambda"),
+            help: ArgumentHelp("With --penalty elasticnet, the penalty strength λ ≥ 0 (1/C in scikit-learn), or `auto` (with --spec) to pick it on a path of --path-length penalties from λ_max down by time-ordered cross-validation.",
+                               valueName: "lambda|auto"))
+    var lambdaArgument: String?
+
+    /// `--lambda`, read; `validate()` has checked it.
+    var lambda: Penalty { Penalty(argument: lambdaArgument ?? "0")! }
+
+    @Flag(name: .customLong("one-se"),
+          help: "With --l2 auto or --lambda auto, pick the largest penalty whose cross-validated log-loss is within one standard error of the best, instead of the best.")
+    var oneStandardError = false
+
+    @Option(help: ArgumentHelp("With --lambda auto, the number of penalties on the path, from λ_max down to λ_max/1000.", valueName: "n"))
+    var pathLength = 100
 
     @Option(help: ArgumentHelp("With --spec, the share of closed leads, most recently closed, held out of the fit to validate on (0 fits on all).",
                                valueName: "fraction"))
@@ -87,9 +117,34 @@ struct Train: ParsableCommand {
     @OptionGroup var performance: PerformanceOptions
 
     func validate() throws {
-        guard Penalty(argument: l2Argument) != nil else {
+        if let l2Argument, Penalty(argument: l2Argument) == nil {
             throw ValidationError("--l2 must be a finite number ≥ 0 or `auto`, not \(l2Argument).")
         }
+        switch penalty {
+        case .l2:
+            if alpha != nil || lambdaArgument != nil {
+                throw ValidationError("--alpha and --lambda are for --penalty elasticnet; the L2 penalty's strength is --l2.")
+            }
+        case .elasticNet:
+            guard l2Argument == nil else {
+                throw ValidationError("--l2 is for --penalty l2; with --penalty elasticnet, give the strength as --lambda and the L1 share as --alpha.")
+            }
+            guard let alpha else {
+                throw ValidationError("--penalty elasticnet needs --alpha, the L1 share of the penalty from 0 (ridge) to 1 (lasso).")
+            }
+            guard alpha >= 0 && alpha <= 1 else { throw ValidationError("--alpha must be between 0 and 1, not \(alpha).") }
+            guard let lambdaArgument else {
+                throw ValidationError("--penalty elasticnet needs --lambda: a strength λ ≥ 0, or `auto` (with --spec) to cross-validate it.")
+            }
+            guard Penalty(argument: lambdaArgument) != nil else {
+                throw ValidationError("--lambda must be a finite number ≥ 0 or `auto`, not \(lambdaArgument).")
+            }
+        }
+        let auto = penalty == .l2 ? l2 == .auto : lambda == .auto
+        if oneStandardError && !auto {
+            throw ValidationError("--one-se chooses among cross-validated penalties: use it with --l2 auto or --lambda auto.")
+        }
+        guard pathLength >= 2 else { throw ValidationError("--path-length must be at least 2, not \(pathLength).") }
         guard holdout >= 0 && holdout < 1 else {
             throw ValidationError("--holdout must be at least 0 and below 1, not \(holdout).")
         }
@@ -108,8 +163,9 @@ struct Train: ParsableCommand {
                 throw ValidationError("Name the outcome column with --label, or give a feature spec with --spec to train on a CRM export.")
             }
             guard !skipInvalidRows else { throw ValidationError("--skip-invalid-rows works with --spec only.") }
-            guard l2 != .auto else {
-                throw ValidationError("--l2 auto needs --spec: it cross-validates in time order, which a flat table does not have.")
+            guard !auto else {
+                let option = penalty == .l2 ? "--l2" : "--lambda"
+                throw ValidationError("\(option) auto needs --spec: it cross-validates in time order, which a flat table does not have.")
             }
         }
     }
@@ -129,9 +185,8 @@ struct Train: ParsableCommand {
         let trainingData = try TrainingData(features: set.features, labels: set.labels, weights: set.weights,
                                             featureNames: set.encoding.featureNames)
         reporter.report("Read \(table.rowCount) rows; fitting \(set.features.columns) features")
-        let fit = try LogisticRegression(l2: l2.value ?? 0, standardize: standardize).fit(trainingData, threads: performance.threadCount) { step in
-            reporter.report(String(format: "Newton iteration %d: objective %.10g, max |gradient| %.2e, step %g",
-                                   step.iteration, step.value, step.maxAbsGradient, step.stepSize))
+        let fit = try regression.fit(trainingData, threads: performance.threadCount) { step in
+            reporter.report(stepText(step))
         }
         let metrics = ClassificationMetrics(probabilities: fit.probabilities(set.features), labels: set.labels, weights: set.weights)
         let model = PropensityModel(
@@ -146,8 +201,12 @@ struct Train: ParsableCommand {
 
     func trainOnCRM(specPath: String, reporter: ProgressReporter) throws {
         let spec = try FeatureSpec(contentsOf: URL(fileURLWithPath: specPath))
-        let trainer = CRMTrainer(regression: LogisticRegression(l2: l2.value ?? 0, standardize: standardize),
-                                 penaltySearch: l2 == .auto ? PenaltySearch() : nil, holdoutFraction: holdout,
+        var search: PenaltySearch?
+        if auto {
+            search = PenaltySearch(oneStandardError: oneStandardError)
+            search?.pathLength = pathLength
+        }
+        let trainer = CRMTrainer(regression: regression, penaltySearch: search, holdoutFraction: holdout,
                                  minimumClassCount: minClassCount, threads: performance.threadCount,
                                  skipInvalidRows: skipInvalidRows, leakageAUCThreshold: leakAUC, trainedAt: Self.trainingTime())
         let result = try trainer.train(spec: spec, directory: URL(fileURLWithPath: data)) { stage in
@@ -157,12 +216,11 @@ struct Train: ParsableCommand {
             case .readingEvents(let count):
                 reporter.report("Read \(count) events")
             case .searchingPenalty(let fold, let folds):
-                reporter.report("Choosing the L2 penalty: fold \(fold) of \(folds)")
+                reporter.report("Choosing the \(penalty == .l2 ? "L2" : "elastic-net") penalty: fold \(fold) of \(folds)")
             case .fitting(let features, let rows):
                 reporter.report("Fitting \(features) feature columns on \(rows) closed leads")
             case .newtonStep(let step):
-                reporter.report(String(format: "Newton iteration %d: objective %.10g, max |gradient| %.2e, step %g",
-                                       step.iteration, step.value, step.maxAbsGradient, step.stepSize))
+                reporter.report(stepText(step))
             }
         }
         try ModelFile.write(result.model, to: URL(fileURLWithPath: out))
@@ -175,6 +233,26 @@ struct Train: ParsableCommand {
             for warning in result.leakage.warnings { print("  - \(warning)") }
         }
         print("Model written to \(out)")
+    }
+
+    /// Whether the penalty's strength is to be cross-validated (`--l2 auto` or `--lambda auto`).
+    var auto: Bool { penalty == .l2 ? l2 == .auto : lambda == .auto }
+
+    /// The trainer the options describe; an `auto` strength starts at 0 and is replaced by the search.
+    var regression: LogisticRegression {
+        switch penalty {
+        case .l2: LogisticRegression(l2: l2.value ?? 0, standardize: standardize)
+        case .elasticNet: LogisticRegression(lambda: lambda.value ?? 0, l1Ratio: alpha ?? 0, standardize: standardize)
+        }
+    }
+
+    /// A solver step for the progress line.
+    func stepText(_ step: NewtonStep) -> String {
+        let kind = regression.l1Ratio > 0 ? "Proximal Newton" : "Newton"
+        let measure = regression.l1Ratio > 0 ? "largest KKT violation" : "max |gradient|"
+        return "\(kind) iteration \(step.iteration): "
+            + String(format: "objective %.10g, ", step.value) + measure
+            + String(format: " %.2e, step %g", step.maxAbsGradient, step.stepSize)
     }
 
     /// When the model is said to be trained: now, or `SOURCE_DATE_EPOCH` (seconds) when set, so
@@ -207,4 +285,10 @@ enum Penalty: Equatable {
         if case .fixed(let value) = self { return value }
         return nil
     }
+}
+
+/// `--penalty`: the kind of penalty.
+enum PenaltyKind: String, ExpressibleByArgument, CaseIterable {
+    case l2
+    case elasticNet = "elasticnet"
 }

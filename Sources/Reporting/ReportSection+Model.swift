@@ -37,18 +37,28 @@ extension ReportSection {
         let fit = model.fit
         let table = fit.coefficientTable
         let groups = specFeatureNames(model)
-        let plot = ForestPlot(coefficients: table, groups: groups)
+        // Columns the L1 penalty dropped have no interval; the plot shows the kept ones.
+        let dropped = Set(fit.droppedFeatures)
+        let kept = table.indices.filter { $0 == 0 || !dropped.contains(table[$0].name) }
+        let plot = ForestPlot(coefficients: kept.map { table[$0] },
+                              groups: groups.map { names in kept.dropFirst().map { names[$0 - 1] } })
         var content: [HTML] = [
             .paragraph("Each coefficient is the change in the log-odds of a win per unit of its column, the others held "
                 + "fixed; the odds are multiplied by exp(coefficient). Lines are 95% Wald intervals (coefficient ± 1.96 "
                 + "standard errors); green raises and orange lowers the odds with an interval excluding zero, grey "
                 + "intervals include it."),
         ]
-        if fit.settings.l2 > 0 {
+        if fit.settings.usesL1 {
+            content.append(.paragraph("The fit is penalized by an elastic net (λ = \(String(format: "%g", fit.settings.l2)), "
+                + "α = \(String(format: "%g", fit.settings.l1Ratio))): its L1 part set \(dropped.count) of the "
+                + "\(table.count - 1) coefficients to exactly zero (marked dropped in the table, left out of the plot). "
+                + "The others' standard errors come from the penalized Hessian of the kept columns as if the choice of "
+                + "columns were fixed, so their intervals and p-values are optimistic.", class: "note"))
+        } else if fit.settings.l2 > 0 {
             content.append(.paragraph("The fit is penalized (L2), so the standard errors come from the penalized Hessian "
                 + "and the intervals and p-values are approximate, shrunk towards zero.", class: "note"))
         }
-        content.append(plot.figure(caption: "Coefficients of the \(table.count - 1) model columns on the log-odds scale "
+        content.append(plot.figure(caption: "Coefficients of the \(kept.count - 1) kept model columns on the log-odds scale "
             + "with 95% confidence intervals, grouped by spec feature. The intercept (\(ChartNumber.fixed(fit.intercept, decimals: 3))) "
             + "is in the table."))
         let columns: [HTMLTable.Column] = [
@@ -58,6 +68,9 @@ extension ReportSection {
         ]
         let rows = table.enumerated().map { k, row -> [String] in
             let isIntercept = k == 0
+            if !isIntercept && dropped.contains(row.name) {
+                return [groups?[k - 1] ?? "", row.name, number(row.estimate), "dropped", "", "", "", "", ""]
+            }
             return [isIntercept ? "" : groups?[k - 1] ?? "", row.name, number(row.estimate), number(row.standardError),
                     ChartNumber.fixed(row.zValue, decimals: 2), pValue(row.pValue), number(row.lower95), number(row.upper95),
                     isIntercept ? "" : number(row.oddsRatio)]

@@ -106,20 +106,22 @@ public struct CRMTrainer: Sendable {
         let label = { (lead: Int) in data.outcomes[lead] == .won ? 1.0 : 0.0 }
         let labels = rows.map(label)
 
+        let pipeline = try FeaturePipeline(spec: spec, fitting: raw, rows: rows)
+        let x = pipeline.matrix(raw, rows: rows)
+        let names = pipeline.columnNames
+        let trainingData = try TrainingData(features: x, labels: labels, featureNames: names)
+
         var regression = regression
         var searchResult: PenaltySearchResult?
         if let penaltySearch {
             let result = try Self.search(penaltySearch, spec: spec, raw: raw, rows: rows, labels: labels, base: regression,
-                                         threads: threads) { progress?(.searchingPenalty(fold: $0, folds: penaltySearch.folds)) }
+                                         wholePart: trainingData, threads: threads) {
+                progress?(.searchingPenalty(fold: $0, folds: penaltySearch.folds))
+            }
             regression.l2 = result.chosen
             searchResult = result
         }
-
-        let pipeline = try FeaturePipeline(spec: spec, fitting: raw, rows: rows)
-        let x = pipeline.matrix(raw, rows: rows)
-        let names = pipeline.columnNames
         progress?(.fitting(features: names.count, rows: rows.count))
-        let trainingData = try TrainingData(features: x, labels: labels, featureNames: names)
         let fit = try regression.fit(trainingData, threads: threads) { progress?(.newtonStep($0)) }
         let probabilities = fit.probabilities(x)
         let metrics = ClassificationMetrics(probabilities: probabilities, labels: labels)
@@ -164,13 +166,28 @@ public struct CRMTrainer: Sendable {
     }
 
     /// Time-ordered cross-validation of the penalty on the training part (see `PenaltySearch`).
-    /// Each fold fits the encodings on its own leads, as training does on the whole part.
+    /// Each fold fits the encodings on its own leads, as training does on the whole part. With
+    /// an elastic net (`base.l1Ratio > 0`), `wholePart` is the training part's matrix: its
+    /// `λ_max` tops the path every fold fits, and its own path counts each penalty's non-zero
+    /// coefficients.
     static func search(_ search: PenaltySearch, spec: FeatureSpec, raw: RawFeatures, rows: [Int], labels: [Double],
-                       base: LogisticRegression, threads: Int, onFold: (Int) -> Void) throws -> PenaltySearchResult {
+                       base: LogisticRegression, wholePart: TrainingData?, threads: Int,
+                       onFold: (Int) -> Void) throws -> PenaltySearchResult {
+        var path: RegularizationPath?
+        var lambdas = search.candidates
+        var nonzeroCounts: [Int]?
+        if base.l1Ratio > 0, let wholePart {
+            let elasticNet = RegularizationPath(l1Ratio: base.l1Ratio, standardize: base.standardize,
+                                                lambdaCount: search.pathLength, minimumRatio: search.pathMinimumRatio,
+                                                tolerance: base.tolerance, maxIterations: base.maxIterations)
+            lambdas = try elasticNet.lambdas(for: wholePart, featureNames: wholePart.featureNames, threads: threads)
+            nonzeroCounts = try elasticNet.fit(wholePart, featureNames: wholePart.featureNames, lambdas: lambdas,
+                                               threads: threads).points.map(\.nonzeroCount)
+            path = elasticNet
+        }
         let blocks = search.blocks(count: rows.count)
-        var losses = [Double](repeating: 0, count: search.candidates.count)
-        var foldsUsed = 0
-        var scored = 0
+        var foldLosses: [[Double]] = []   // per fold kept, the mean log-loss of each candidate
+        var foldSizes: [Int] = []
         for fold in 1...search.folds {
             onFold(fold)
             let fitRows = Array(rows[0..<blocks[fold].lowerBound])
@@ -190,33 +207,53 @@ public struct CRMTrainer: Sendable {
                                                featureNames: kept.map { pipeline.columnNames[$0] })
             else { continue }
             let test = pipeline.matrix(raw, rows: testRows).selecting(columns: kept)
-            var foldLosses: [Double] = []
-            for l2 in search.candidates {
-                var regression = base
-                regression.l2 = l2
-                guard let fit = try? regression.fit(data, threads: threads) else {
-                    foldLosses.append(.infinity)
-                    continue
+            func meanLoss(_ eta: [Double]) -> Double {
+                zip(eta, testLabels).reduce(0) { $0 + LogisticLoss.loss(eta: $1.0, label: $1.1) } / Double(testRows.count)
+            }
+            var losses: [Double] = []
+            if let path {
+                if let fit = try? path.fit(data, featureNames: data.featureNames, lambdas: lambdas, threads: threads) {
+                    losses = fit.points.map { meanLoss($0.linearPredictor(test)) }
+                } else {
+                    losses = lambdas.map { _ in .infinity }
                 }
-                let eta = fit.linearPredictor(test)
-                foldLosses.append(zip(eta, testLabels).reduce(0) { $0 + LogisticLoss.loss(eta: $1.0, label: $1.1) })
+            } else {
+                for l2 in lambdas {
+                    var regression = base
+                    regression.l2 = l2
+                    guard let fit = try? regression.fit(data, threads: threads) else {
+                        losses.append(.infinity)
+                        continue
+                    }
+                    losses.append(meanLoss(fit.linearPredictor(test)))
+                }
             }
             // A fold where no candidate could be fitted says nothing about the penalty.
-            guard foldLosses.contains(where: \.isFinite) else { continue }
-            for k in losses.indices { losses[k] += foldLosses[k] }
-            foldsUsed += 1
-            scored += testRows.count
+            guard losses.contains(where: \.isFinite) else { continue }
+            foldLosses.append(losses)
+            foldSizes.append(testRows.count)
         }
-        guard foldsUsed > 0 else {
+        guard !foldLosses.isEmpty else {
             throw CRMTrainingError.penaltySearchFailed(folds: search.folds, rows: rows.count)
         }
-        let candidates = zip(search.candidates, losses).map { PenaltySearchResult.Candidate(l2: $0, logLoss: $1 / Double(scored)) }
-        let best = candidates.indices.min { a, b in
-            let (x, y) = (candidates[a], candidates[b])
-            return x.logLoss < y.logLoss || (x.logLoss == y.logLoss && x.l2 > y.l2)
-        }!
-        return PenaltySearchResult(foldsUsed: foldsUsed, scoredRows: scored, candidates: candidates,
-                                   chosen: candidates[best].l2)
+        let scored = foldSizes.reduce(0, +)
+        let candidates = lambdas.indices.map { k in
+            // The mean over every scored lead, and the folds' spread around it.
+            let mean = zip(foldLosses, foldSizes).reduce(0) { $0 + $1.0[k] * Double($1.1) } / Double(scored)
+            var standardError: Double?
+            if foldLosses.count >= 2 && mean.isFinite {
+                let variance = zip(foldLosses, foldSizes).reduce(0) { $0 + Double($1.1) * ($1.0[k] - mean) * ($1.0[k] - mean) }
+                    / Double(scored)
+                standardError = (variance / Double(foldLosses.count - 1)).squareRoot()
+            }
+            return PenaltySearchResult.Candidate(l2: lambdas[k], logLoss: mean,
+                                                 standardError: path == nil && !search.oneStandardError ? nil : standardError,
+                                                 nonzeroCount: nonzeroCounts?[k])
+        }
+        let chosen = search.choose(candidates)
+        return PenaltySearchResult(foldsUsed: foldLosses.count, scoredRows: scored, candidates: candidates,
+                                   chosen: candidates[chosen].l2, oneStandardError: search.oneStandardError ? true : nil,
+                                   l1Ratio: path == nil ? nil : base.l1Ratio)
     }
 
     /// Compares every leads column between closed and open leads, and every feature column's

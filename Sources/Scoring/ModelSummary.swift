@@ -51,9 +51,23 @@ public enum ModelSummary {
         }
         if let search = model.penaltySearch {
             let best = search.candidates.first { $0.l2 == search.chosen }
-            fact("Penalty:", String(format: "λ = %g, chosen by time-ordered cross-validation", search.chosen),
-                 String(format: "(%d folds, %d leads scored; log-loss %.4f)", search.foldsUsed, search.scoredRows,
-                        best?.logLoss ?? .nan))
+            let rule = search.oneStandardError == true ? " (the largest within one standard error of the best)" : ""
+            if let alpha = search.l1Ratio {
+                let fit = model.fit
+                fact("Penalty:", String(format: "elastic net, λ = %g, α = %g, chosen", search.chosen, alpha) + rule
+                        + " by time-ordered cross-validation over a path of \(search.candidates.count) penalties",
+                     String(format: "(%d folds, %d leads scored; log-loss %.4f); ", search.foldsUsed, search.scoredRows,
+                            best?.logLoss ?? .nan)
+                        + "\(fit.coefficients.count - fit.droppedFeatures.count) of \(fit.coefficients.count) columns kept")
+            } else {
+                fact("Penalty:", String(format: "λ = %g, chosen by time-ordered cross-validation", search.chosen) + rule,
+                     String(format: "(%d folds, %d leads scored; log-loss %.4f)", search.foldsUsed, search.scoredRows,
+                            best?.logLoss ?? .nan))
+            }
+        } else if model.fit.settings.usesL1 {
+            let fit = model.fit
+            fact("Penalty:", String(format: "elastic net, λ = %g, α = %g; ", fit.settings.l2, fit.settings.l1Ratio)
+                + "\(fit.coefficients.count - fit.droppedFeatures.count) of \(fit.coefficients.count) columns kept")
         }
         let g = model.grades
         fact("Grades:", "A ≥ \(g.a), B ≥ \(g.b), C ≥ \(g.c), D below; score = round(100 × probability)",
@@ -122,11 +136,18 @@ public enum ModelSummary {
     public static func statistics(_ model: PropensityModel) -> String {
         let fit = model.fit
         let outcome = model.input.outcomeDescription
-        let penalty = fit.settings.l2 == 0
+        let settings = fit.settings
+        let scale = settings.standardize ? "standardized" : "raw"
+        let dropped = fit.droppedFeatures
+        let penalty = settings.l2 == 0
             ? "none (maximum likelihood)"
-            : "L2, λ = \(String(format: "%g", fit.settings.l2)) on \(fit.settings.standardize ? "standardized" : "raw") coefficients"
+            : settings.usesL1
+            ? "elastic net, λ = \(String(format: "%g", settings.l2)), α = \(String(format: "%g", settings.l1Ratio)) on \(scale) "
+                + "coefficients; \(dropped.count) of \(fit.coefficients.count) dropped"
+            : "L2, λ = \(String(format: "%g", settings.l2)) on \(scale) coefficients"
+        let solver = settings.usesL1 ? "proximal Newton iteration" : "Newton iteration"
         let convergence = fit.converged
-            ? "yes, after \(fit.iterations) Newton iteration\(fit.iterations == 1 ? "" : "s")"
+            ? "yes, after \(fit.iterations) \(solver)\(fit.iterations == 1 ? "" : "s")"
             : "NO: stopped after \(fit.iterations) iterations; treat the estimates with care"
         var lines: [String] = []
         let rule = String(repeating: "=", count: 100)
@@ -143,7 +164,8 @@ public enum ModelSummary {
         pair("AIC:", number(fit.aic), "BIC:", number(fit.bic))
         if let metrics = model.trainingMetrics {
             pair("Training AUC:", String(format: "%.4f", metrics.auc), "Training log-loss:", String(format: "%.4f", metrics.logLoss))
-            pair("Training Brier:", String(format: "%.4f", metrics.brier), "Max |gradient|:", String(format: "%.2e", fit.maxAbsGradient))
+            pair("Training Brier:", String(format: "%.4f", metrics.brier),
+                 settings.usesL1 ? "Max KKT violation:" : "Max |gradient|:", String(format: "%.2e", fit.maxAbsGradient))
         }
         lines.append(pad("Penalty:", 22) + penalty)
         lines.append(pad("Converged:", 22) + convergence)
@@ -152,15 +174,22 @@ public enum ModelSummary {
         lines.append(pad("", nameWidth) + ["coef", "std err", "z", "P>|z|", "[0.025", "0.975]", "odds ratio"]
             .map { padLeft($0, 11) }.joined())
         lines.append(String(repeating: "-", count: 100))
+        let droppedNames = Set(dropped)
         for row in fit.coefficientTable {
-            let cells = [number(row.estimate), number(row.standardError), String(format: "%.3f", row.zValue),
-                         String(format: "%.3f", row.pValue), number(row.lower95), number(row.upper95),
-                         row.name == "intercept" ? "" : number(row.oddsRatio)]
+            let cells = droppedNames.contains(row.name) && row.name != "intercept"
+                ? [number(row.estimate), "dropped"]
+                : [number(row.estimate), number(row.standardError), String(format: "%.3f", row.zValue),
+                   String(format: "%.3f", row.pValue), number(row.lower95), number(row.upper95),
+                   row.name == "intercept" ? "" : number(row.oddsRatio)]
             let line = pad(row.name, nameWidth) + cells.map { padLeft($0, 11) }.joined()
             lines.append(String(line.reversed().drop { $0 == " " }.reversed()))
         }
         lines.append(rule)
-        if fit.settings.l2 > 0 {
+        if settings.usesL1 {
+            lines.append("Dropped: the L1 part of the penalty set the coefficient to exactly zero. The others' standard")
+            lines.append("errors are from the inverse of the penalized Hessian of the kept columns, as if the choice of")
+            lines.append("columns were fixed: they ignore the selection, so p-values and intervals are optimistic.")
+        } else if settings.l2 > 0 {
             lines.append("Standard errors are from the inverse of the penalized Hessian; p-values and intervals")
             lines.append("of a penalized fit are approximate (shrunk towards zero).")
         }
@@ -211,6 +240,11 @@ public struct ModelReport: Codable, Equatable, Sendable {
     public let converged: Bool
     public let observations: Int
     public let l2: Double
+    /// The elastic-net mixing α, when the model has an L1 penalty.
+    public let l1Ratio: Double?
+    /// The features the L1 penalty dropped (coefficient exactly 0), when the model has one;
+    /// they appear in `coefficients` only (no standard error, z, p-value, interval or odds ratio).
+    public let droppedFeatures: [String]?
     public let standardize: Bool
     public let trainingMetrics: ClassificationMetrics?
     /// The model card's facts: when, on what, validated how, graded how.
@@ -223,7 +257,9 @@ public struct ModelReport: Codable, Equatable, Sendable {
     /// The report of a model.
     public init(_ model: PropensityModel) {
         let fit = model.fit
-        let table = fit.coefficientTable
+        let dropped = Set(fit.droppedFeatures)
+        // A dropped coefficient has no standard error (its z would be 0/0).
+        let table = fit.coefficientTable.filter { !dropped.contains($0.name) || $0.name == "intercept" }
         func byName(_ value: (CoefficientEstimate) -> Double) -> [String: Double] {
             Dictionary(table.map { ($0.name, value($0)) }, uniquingKeysWith: { a, _ in a })
         }
@@ -245,6 +281,8 @@ public struct ModelReport: Codable, Equatable, Sendable {
         converged = fit.converged
         observations = fit.observationCount
         l2 = fit.settings.l2
+        l1Ratio = fit.settings.usesL1 ? fit.settings.l1Ratio : nil
+        droppedFeatures = fit.settings.usesL1 ? fit.droppedFeatures : nil
         standardize = fit.settings.standardize
         trainingMetrics = model.trainingMetrics
         trainedAt = model.trainedAt

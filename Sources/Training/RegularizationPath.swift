@@ -49,6 +49,32 @@ public struct RegularizationPath: Sendable {
         self.maxIterations = maxIterations
     }
 
+    /// The default grid: `lambdaCount` penalties from `lambdaMax` down to `minimumRatio·lambdaMax`,
+    /// log-spaced.
+    func grid(lambdaMax: Double, rows: Int, features: Int) -> [Double] {
+        let ratio = minimumRatio ?? (rows > features ? 1e-4 : 1e-2)
+        guard lambdaCount > 1 else { return [lambdaMax] }
+        return (0..<lambdaCount).map { lambdaMax * pow(ratio, Double($0) / Double(lambdaCount - 1)) }
+    }
+
+    /// The grid this path fits on `source`: from `λ_max` down (see the type's description).
+    ///
+    /// - Complexity: Two passes over the rows (moments, then the gradient at the intercept-only point).
+    public func lambdas<Source: RowBlockSource>(for source: Source, featureNames: [String],
+                                                threads: Int = 1) throws(TrainingError) -> [Double] {
+        let d = source.featureCount
+        let (moments, positiveWeight) = try LogisticRegression.columnMoments(of: source, featureNames: featureNames,
+                                                                             threads: max(1, threads))
+        let rate = positiveWeight / moments.weightSum
+        let scales = moments.standardDeviations.map { 1 / $0 }
+        let objective = LogisticObjective(source: source, centers: moments.means, scales: scales,
+                                          penalties: [Double](repeating: 0, count: d), threads: max(1, threads))
+        let g = try objective.evaluate(at: [log(rate / (1 - rate))] + [Double](repeating: 0, count: d), order: .gradient).gradient!
+        let alpha = max(l1Ratio, 1e-3)
+        let lambdaMax = (0..<d).map { abs(g[$0 + 1]) / (alpha * (standardize ? 1 : scales[$0])) }.max() ?? 0
+        return grid(lambdaMax: lambdaMax, rows: moments.count, features: d)
+    }
+
     /// The trainer that fits one point of this path on its own.
     public func regression(lambda: Double) -> LogisticRegression {
         LogisticRegression(lambda: lambda, l1Ratio: l1Ratio, standardize: standardize, tolerance: tolerance,
@@ -101,14 +127,7 @@ public struct RegularizationPath: Sendable {
         var current = try objective(0).evaluate(at: x, order: .hessian)
         let alpha = max(l1Ratio, 1e-3)
         let lambdaMax = (0..<d).map { abs(current.gradient![$0 + 1]) / (alpha * l1Unit[$0]) }.max() ?? 0
-        let grid: [Double]
-        if let lambdas {
-            grid = lambdas.sorted(by: >)
-        } else {
-            let ratio = minimumRatio ?? (moments.count > d ? 1e-4 : 1e-2)
-            grid = lambdaCount == 1 ? [lambdaMax]
-                : (0..<lambdaCount).map { lambdaMax * pow(ratio, Double($0) / Double(lambdaCount - 1)) }
-        }
+        let grid = lambdas?.sorted(by: >) ?? self.grid(lambdaMax: lambdaMax, rows: moments.count, features: d)
 
         let solver = ProximalNewtonSolver(gradientTolerance: tolerance * weightSum,
                                           decrementTolerance: 1e-4 * tolerance * weightSum,

@@ -55,6 +55,12 @@ struct HelpTextTests {
             numbers is numeric (every value must then be a finite number); any other column is categorical,
             one-hot encoded with its most frequent level as the reference.
 
+            The penalty is L2 (--l2) by default. --penalty elasticnet mixes L1 and L2 (--alpha, --lambda): the
+            L1 part sets coefficients of columns that do not earn their place to exactly zero, and the summary
+            lists them as dropped. --lambda auto fits a path of penalties from the one that drops every column
+            down, warm-started, in each time-ordered fold, and keeps the penalty with the lowest held-out
+            log-loss (--one-se: the largest within one standard error of it).
+
             The fit summary is printed; the model file is written atomically, and not at all if anything fails.
 
             USAGE: propensity train [<options>] --data <path> --out <model.json>
@@ -72,9 +78,23 @@ struct HelpTextTests {
                                       with --positive.
               --positive <value>      The label value that marks a win; every other value is a loss.
               --weight <column>       A column of non-negative sample weights.
-              --l2 <lambda|auto>      The L2 penalty strength λ ≥ 0 (λ = 1/C in scikit-learn), or `auto` (with
-                                      --spec) to pick it from 0.01 … 1000 by time-ordered cross-validation on
-                                      the training part. (default: 0)
+              --l2 <lambda|auto>      The L2 penalty strength λ ≥ 0 (λ = 1/C in scikit-learn; default 0), or
+                                      `auto` (with --spec) to pick it from 0.01 … 1000 by time-ordered
+                                      cross-validation on the training part.
+              --penalty <l2|elasticnet>
+                                      `l2` (the default, strength --l2) or `elasticnet`: λ·(α‖β‖₁ +
+                                      (1−α)/2·‖β‖²) with --alpha and --lambda; the L1 part drops coefficients
+                                      to exactly zero. (values: l2, elasticnet; default: l2)
+              --alpha <alpha>         With --penalty elasticnet, the L1 share α of the penalty, 0 … 1 (l1_ratio
+                                      in scikit-learn; 1 is the lasso).
+              --lambda <lambda|auto>  With --penalty elasticnet, the penalty strength λ ≥ 0 (1/C in
+                                      scikit-learn), or `auto` (with --spec) to pick it on a path of
+                                      --path-length penalties from λ_max down by time-ordered cross-validation.
+              --one-se                With --l2 auto or --lambda auto, pick the largest penalty whose
+                                      cross-validated log-loss is within one standard error of the best,
+                                      instead of the best.
+              --path-length <n>       With --lambda auto, the number of penalties on the path, from λ_max down
+                                      to λ_max/1000. (default: 100)
               --holdout <fraction>    With --spec, the share of closed leads, most recently closed, held out of
                                       the fit to validate on (0 fits on all). (default: 0.2)
               --min-class-count <n>   With --spec, refuse to train with fewer won, or fewer lost, closed leads

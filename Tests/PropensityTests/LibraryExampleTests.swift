@@ -24,6 +24,15 @@ struct LibraryExampleTests {
         #expect(abs(probabilities.reduce(0, +) - 1207) < 1e-6)
         #expect(fit.coefficientTable.first?.name == "intercept")
         #expect((metrics?.auc ?? 0) > 0.65)
+
+        // From the README, the elastic net and its path:
+        let sparse = try LogisticRegression(lambda: 20, l1Ratio: 1).fit(data)
+        let path = try RegularizationPath(l1Ratio: 0.5).fit(data, featureNames: data.featureNames)
+
+        #expect(sparse.converged && sparse.maxAbsGradient <= 1e-10 * 5000)
+        #expect(!sparse.droppedFeatures.isEmpty && sparse.droppedFeatures.count < data.featureCount)
+        #expect(path.points.count == 100)
+        #expect(path.points.first?.nonzeroCount == 0 && path.points.last?.nonzeroCount == data.featureCount)
     }
 
     @Test("The README scoring example scores the bundled open SQLs and writes them")

@@ -79,6 +79,8 @@ public struct InspectReport: Decodable, Sendable {
     public let converged: Bool
     public let iterations: Int
     public let l2: Double
+    public let l1Ratio: Double?
+    public let droppedFeatures: [String]?
 }
 
 /// Runs `propensity inspect MODEL --json` and decodes what it prints.

@@ -48,6 +48,12 @@ struct FitTimer: ParsableCommand {
     @Flag(help: "Print each Newton step, with the seconds since the fit began, on standard error.")
     var progress = false
 
+    @Option(help: "The elastic-net mixing α (the L1 share of the penalty --l2); 0 is pure L2.")
+    var l1Ratio: Double = 0
+
+    @Option(help: "Comma-separated penalties: fit this regularization path (warm-started, largest first) instead of one fit; each point's objective and coefficients are printed.")
+    var path: String?
+
     func validate() throws {
         guard rows >= 1, columns >= 1 else { throw ValidationError("--rows and --columns must be at least 1.") }
         guard repeats >= 1 else { throw ValidationError("--repeats must be at least 1.") }
@@ -59,8 +65,13 @@ struct FitTimer: ParsableCommand {
         BLASThreads.set(1)
         let threads = self.threads ?? ProcessInfo.processInfo.activeProcessorCount
         let (features, labels) = try readRows()
-        let trainer = LogisticRegression(l2: l2, standardize: standardize, tolerance: tolerance,
+        if let path {
+            try runPath(path.split(separator: ",").map { Double($0)! }, features: features, labels: labels, threads: threads)
+            return
+        }
+        var trainer = LogisticRegression(l2: l2, standardize: standardize, tolerance: tolerance,
                                          hessianSampleRows: hessianSampleRows)
+        trainer.l1Ratio = l1Ratio
         let clock = ContinuousClock()
         var runs: [Double] = []
         var fitRuns: [Double] = []
@@ -90,6 +101,57 @@ struct FitTimer: ParsableCommand {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]
         print(String(decoding: try encoder.encode(report), as: UTF8.self))
+    }
+
+    /// Times `RegularizationPath.fit` over `lambdas` and prints one JSON object: the median
+    /// seconds (validation of the rows included) and each point's objective and coefficients.
+    func runPath(_ lambdas: [Double], features: Matrix, labels: [Double], threads: Int) throws {
+        let path = RegularizationPath(l1Ratio: l1Ratio, standardize: standardize, tolerance: tolerance)
+        let clock = ContinuousClock()
+        var runs: [Double] = []
+        var last: PathFit?
+        for _ in 0..<repeats {
+            let start = clock.now
+            let data = try TrainingData(features: features, labels: labels)
+            last = try path.fit(data, featureNames: data.featureNames, lambdas: lambdas, threads: threads)
+            runs.append(seconds(clock.now - start))
+        }
+        let fit = last!
+        let report = PathReport(seconds: median(runs), runs: runs, lambdaMax: fit.lambdaMax,
+                                points: fit.points.map {
+                                    PathReport.Point(lambda: $0.lambda, objective: $0.objective, intercept: $0.intercept,
+                                                     coefficients: $0.coefficients, kktViolation: $0.kktViolation,
+                                                     converged: $0.converged, iterations: $0.iterations,
+                                                     nonzero: $0.nonzeroCount, strongSet: $0.strongSetSize)
+                                },
+                                threads: threads, rows: rows, columns: columns, l1Ratio: l1Ratio, standardize: standardize)
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        print(String(decoding: try encoder.encode(report), as: UTF8.self))
+    }
+
+    /// What a path run prints.
+    struct PathReport: Encodable {
+        struct Point: Encodable {
+            let lambda: Double
+            let objective: Double
+            let intercept: Double
+            let coefficients: [Double]
+            let kktViolation: Double
+            let converged: Bool
+            let iterations: Int
+            let nonzero: Int
+            let strongSet: Int
+        }
+        let seconds: Double
+        let runs: [Double]
+        let lambdaMax: Double
+        let points: [Point]
+        let threads: Int
+        let rows: Int
+        let columns: Int
+        let l1Ratio: Double
+        let standardize: Bool
     }
 
     /// What one invocation prints.
