@@ -7,9 +7,9 @@ import Testing
 struct LibraryExampleTests {
     @Test("The README example trains on the bundled table and predicts every row")
     func readmeExample() throws {
-        let path = repositoryRoot.appendingPathComponent("datasets/flat/sqls.csv").path
+        let csv = repositoryRoot.appendingPathComponent("datasets/flat/sqls.csv").path
         // From the README, with the path made absolute:
-        let table = try FlatTable(contentsOf: URL(fileURLWithPath: path))
+        let table = try FlatTable(contentsOf: URL(fileURLWithPath: csv))
         let sqls = try LabelledFlatTable(table, label: "outcome", positive: "won")
         let data = try TrainingData(features: sqls.features, labels: sqls.labels,
                                     featureNames: sqls.encoding.featureNames)
