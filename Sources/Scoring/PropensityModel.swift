@@ -36,16 +36,21 @@ public struct PropensityModel: Codable, Equatable, Sendable {
     public let grades: GradeScale
     /// What the model was trained on.
     public let trainingData: DataFingerprint
+    /// The calibration of its probabilities (`--calibration`), fitted on the held-out leads;
+    /// `nil` when the model's own probabilities are used, and in files written before models
+    /// could be calibrated.
+    public let calibration: ModelCalibration?
 
     /// Assembles a model.
     ///
     /// - Parameters:
     ///   - grades: The grade cut points; by default fitted on the probabilities of the rows the
     ///     model was trained on, which needs `trainingProbabilities`.
+    ///   - calibration: The calibration of the probabilities; default none.
     ///   - trainedAt: When; default now.
     public init(input: ModelInput, fit: LogisticRegressionFit, trainingMetrics: ClassificationMetrics?,
                 validation: Evaluation? = nil, penaltySearch: PenaltySearchResult? = nil, grades: GradeScale,
-                trainingData: DataFingerprint, trainedAt: Date = Date()) {
+                trainingData: DataFingerprint, calibration: ModelCalibration? = nil, trainedAt: Date = Date()) {
         self.format = Self.formatName
         self.formatVersion = Self.currentFormatVersion
         self.packageVersion = PropensityVersion.current
@@ -57,6 +62,14 @@ public struct PropensityModel: Codable, Equatable, Sendable {
         self.penaltySearch = penaltySearch
         self.grades = grades
         self.trainingData = trainingData
+        self.calibration = calibration
+    }
+
+    /// The probability the model gives a row with log-odds `η`: calibrated when the model has
+    /// a calibration, else `1 / (1 + exp(−η))`.
+    @inline(__always)
+    public func probability(logOdds eta: Double) -> Double {
+        calibration?.calibrator.probability(logOdds: eta) ?? LogisticLoss.probability(eta: eta)
     }
 
     /// Assembles a model of a flat table.
