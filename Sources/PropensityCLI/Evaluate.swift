@@ -11,7 +11,8 @@ struct Evaluate: ParsableCommand {
             training saw leads, and prints AUC, log-loss, Brier score, the expected calibration \
             error, a calibration table (deciles of the predicted probability: mean predicted \
             against observed win rate) and lift by decile. Use it on data the model has not seen, \
-            such as a later quarter's export.
+            such as a later quarter's export. A model trained with --calibration is measured on its \
+            calibrated probabilities.
 
             With --json, prints the same as one JSON object: rows, wins, closedFrom, closedTo, \
             metrics (auc, logLoss, brier, count), calibration, lift and roc (the ROC curve's points, \
@@ -44,7 +45,8 @@ struct Evaluate: ParsableCommand {
         if json {
             try printJSON(evaluation)
         } else {
-            print(ModelSummary.text(evaluation, of: "\(input.model) on the closed leads of \(input.data)"), terminator: "")
+            let calibrated = loaded.calibration.map { " (probabilities calibrated: \($0.calibrator.method.rawValue))" } ?? ""
+            print(ModelSummary.text(evaluation, of: "\(input.model)\(calibrated) on the closed leads of \(input.data)"), terminator: "")
         }
     }
 }

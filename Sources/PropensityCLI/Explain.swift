@@ -49,6 +49,10 @@ struct Explain: ParsableCommand {
         print("Lead \(e.leadID) (\(e.outcome)), as of \(e.asOf)")
         print(String(format: "Probability %.4f (90%% range %.4f to %.4f), score %d, grade ", e.probability, e.probabilityLow,
                      e.probabilityHigh, e.score) + e.grade.rawValue)
+        if let method = e.calibration, let own = e.modelProbability {
+            print("Calibrated (\(method.rawValue)) from the model's own probability " + String(format: "%.4f", own)
+                + "; the log-odds below are the model's")
+        }
         print(String(format: "Log-odds %+.4f = baseline %+.4f (the average training lead) + the contributions below",
                      e.logOdds, e.baseline))
         print("")

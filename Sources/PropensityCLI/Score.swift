@@ -17,7 +17,8 @@ struct Score: ParsableCommand {
             not yet SQLs then); raising_1..3 and lowering_1..3, the features that raise and lower \
             the lead's odds most, each as its value in words and its contribution to the log-odds \
             relative to the average training lead ("5 contacts engaged in the 14 days after \
-            sql_at: +0.61").
+            sql_at: +0.61"). A model trained with --calibration gives calibrated probabilities, \
+            ranges, scores and grades; the factors stay on its log-odds.
 
             The file is written under a temporary name and renamed when complete: a failed run \
             leaves no partial output, and an earlier file of the same name stays as it was.

@@ -15,6 +15,11 @@ struct Train: ParsableCommand {
             calibration and lift by decile. The model keeps the spec, so scoring reads data the \
             same way. Training is refused below --min-class-count won or lost leads.
 
+            With --calibration platt or isotonic, a calibrator fitted on the held-out leads' \
+            predictions is stored in the model and applied to every probability it gives (score, \
+            evaluate, explain, report); its effect is measured on the held-out leads by \
+            cross-fitting their earlier and later halves.
+
             Without --spec, --data is one CSV table and --label names its outcome column. Every \
             column other than the label, the weight and those excluded is a feature: a column whose \
             values are mostly numbers is numeric (every value must then be a finite number); \
@@ -94,6 +99,10 @@ struct Train: ParsableCommand {
                                valueName: "fraction"))
     var holdout = 0.2
 
+    @Option(help: ArgumentHelp("With --spec, calibrate the probabilities on the held-out leads: none, platt (Platt scaling of the log-odds) or isotonic (isotonic regression).",
+                               valueName: "method"))
+    var calibration: CalibrationOption = .none
+
     @Option(help: ArgumentHelp("With --spec, refuse to train with fewer won, or fewer lost, closed leads than this.", valueName: "n"))
     var minClassCount = 40
 
@@ -158,6 +167,10 @@ struct Train: ParsableCommand {
             if let (option, _) = flatOnly.first(where: \.1) {
                 throw ValidationError("\(option) is for flat tables; with --spec, the spec defines the label and the features.")
             }
+            if calibration != .none && holdout == 0 {
+                throw ValidationError("--calibration \(calibration.rawValue) is fitted on the held-out leads, and --holdout 0 holds "
+                    + "none out. Keep a holdout (the default is 0.2), or train without --calibration.")
+            }
         } else {
             guard label != nil else {
                 throw ValidationError("Name the outcome column with --label, or give a feature spec with --spec to train on a CRM export.")
@@ -166,6 +179,10 @@ struct Train: ParsableCommand {
             guard !auto else {
                 let option = penalty == .l2 ? "--l2" : "--lambda"
                 throw ValidationError("\(option) auto needs --spec: it cross-validates in time order, which a flat table does not have.")
+            }
+            guard calibration == .none else {
+                throw ValidationError("--calibration needs --spec: it is fitted on the most recently closed leads, held out, "
+                    + "which a flat table does not have.")
             }
         }
     }
@@ -208,7 +225,8 @@ struct Train: ParsableCommand {
         }
         let trainer = CRMTrainer(regression: regression, penaltySearch: search, holdoutFraction: holdout,
                                  minimumClassCount: minClassCount, threads: performance.threadCount,
-                                 skipInvalidRows: skipInvalidRows, leakageAUCThreshold: leakAUC, trainedAt: Self.trainingTime())
+                                 skipInvalidRows: skipInvalidRows, leakageAUCThreshold: leakAUC,
+                                 calibration: calibration.method, trainedAt: Self.trainingTime())
         let result = try trainer.train(spec: spec, directory: URL(fileURLWithPath: data)) { stage in
             switch stage {
             case .readingTables:
@@ -263,6 +281,14 @@ struct Train: ParsableCommand {
         }
         return Date()
     }
+}
+
+/// `--calibration`: none, or a calibration method.
+enum CalibrationOption: String, CaseIterable, ExpressibleByArgument {
+    case none, platt, isotonic
+
+    /// The method, `nil` for none.
+    var method: Calibrator.Method? { Calibrator.Method(rawValue: rawValue) }
 }
 
 /// `--l2`: a fixed penalty or `auto`.

@@ -104,7 +104,7 @@ extension ReportSection {
                     + "`propensity evaluate`.", class: "note"),
             ])]
         }
-        return [roc(validation), calibration(validation), lift(validation)]
+        return [roc(validation), calibration(validation, calibrated: model.calibration), lift(validation)]
     }
 
     /// "668 held-out leads closed 2025-03-25 to 2025-06-30, 223 won".
@@ -147,13 +147,20 @@ extension ReportSection {
     }
 
     /// Predicted against observed win rates by decile of the prediction, with the diagonal of
-    /// perfect calibration, and the table.
-    public static func calibration(_ evaluation: Evaluation) -> ReportSection {
+    /// perfect calibration, and the table; for a calibrated model, a second series and table
+    /// after calibration (cross-fitted on the held-out leads, see `ModelCalibration`) and the
+    /// expected calibration error before and after.
+    ///
+    /// - Parameters:
+    ///   - evaluation: The held-out leads' evaluation (the model's own probabilities).
+    ///   - calibrated: The model's calibration, or `nil` (the default) for none.
+    public static func calibration(_ evaluation: Evaluation, calibrated: ModelCalibration? = nil) -> ReportSection {
         guard let table = evaluation.calibration else {
             return ReportSection(id: "calibration", title: "Calibration", content: [
                 .paragraph("No calibration plot: there are no held-out leads.", class: "note"),
             ])
         }
+        if let calibrated { return calibration(evaluation, before: table, calibrated: calibrated) }
         let upper = NiceScale(covering: table.groups.flatMap { [$0.meanPredicted, $0.observedRate] } + [0], maximumTicks: 6).upper
         let scale = NiceScale(lower: 0, upper: min(1, upper))
         let chart = LineChart(
@@ -176,6 +183,54 @@ extension ReportSection {
                                 .init("Mean predicted", numeric: true), .init("Observed", numeric: true),
                                 .init("Lowest p", numeric: true), .init("Highest p", numeric: true)],
                       rows: rows, caption: "Calibration by decile, lowest predictions first").html,
+        ])
+    }
+
+    /// The calibration section of a calibrated model: the reliability curves before and after,
+    /// and both tables.
+    static func calibration(_ evaluation: Evaluation, before: CalibrationTable, calibrated: ModelCalibration) -> ReportSection {
+        let after = calibrated.after
+        let method = calibrated.calibrator.method == .platt ? "Platt scaling" : "isotonic regression"
+        let (eceBefore, eceAfter) = (ChartNumber.fixed(before.expectedCalibrationError, decimals: 4),
+                                     ChartNumber.fixed(after.expectedCalibrationError, decimals: 4))
+        let values = (before.groups + after.groups).flatMap { [$0.meanPredicted, $0.observedRate] }
+        let upper = NiceScale(covering: values + [0], maximumTicks: 6).upper
+        let scale = NiceScale(lower: 0, upper: min(1, upper))
+        let chart = LineChart(
+            name: "calibration", title: "Calibration on the held-out leads, before and after \(method)",
+            summary: "Observed win rate against mean predicted probability by decile of the prediction, for the model's own "
+                + "probabilities (\(before.groups.count) deciles, expected calibration error \(eceBefore)) and for the "
+                + "calibrated ones, cross-fitted (\(after.groups.count) deciles, expected calibration error \(eceAfter)).",
+            x: ChartAxis(title: "Mean predicted probability", scale: scale, format: .percent),
+            y: ChartAxis(title: "Observed win rate", scale: scale, format: .percent),
+            series: [.init(name: "before (ECE \(eceBefore))", points: before.groups.map { ($0.meanPredicted, $0.observedRate) },
+                           showsPoints: true),
+                     .init(name: "after \(calibrated.calibrator.method.rawValue) (ECE \(eceAfter))",
+                           points: after.groups.map { ($0.meanPredicted, $0.observedRate) }, color: .secondary, showsPoints: true)],
+            diagonal: "perfect calibration")
+        func rows(_ table: CalibrationTable) -> [[String]] {
+            table.groups.map { g in
+                ["\(g.group)", "\(g.rows)", "\(g.wins)", percent(g.meanPredicted), percent(g.observedRate),
+                 percent(g.lowestPredicted), percent(g.highestPredicted)]
+            }
+        }
+        let columns: [HTMLTable.Column] = [
+            .init("Decile", numeric: true), .init("Leads", numeric: true), .init("Wins", numeric: true),
+            .init("Mean predicted", numeric: true), .init("Observed", numeric: true),
+            .init("Lowest p", numeric: true), .init("Highest p", numeric: true),
+        ]
+        return ReportSection(id: "calibration", title: "Calibration", content: [
+            .paragraph("The model's probabilities are calibrated (\(ModelSummary.calibrationName(calibrated.calibrator))), "
+                + "fitted on the \(calibrated.rows) held-out leads: the probabilities, their ranges, scores and grades in this "
+                + "report are calibrated; the factors stay on the model's log-odds. Fitting and measuring on the same leads "
+                + "would flatter the calibration, so \"after\" is cross-fitted: the held-out leads are split by close date "
+                + "into an earlier and a later half, and each half is calibrated by a fit on the other."),
+            chart.figure(caption: "Calibration on the \(describe(evaluation)): each dot is a decile of the predicted probability, "
+                + "before (the model's own) and after calibration (cross-fitted); on the diagonal, predictions match outcomes. "
+                + "Expected calibration error \(eceBefore) before, \(eceAfter) after."),
+            HTMLTable(columns: columns, rows: rows(before), caption: "Before calibration: by decile, lowest predictions first").html,
+            HTMLTable(columns: columns, rows: rows(after),
+                      caption: "After \(method), cross-fitted: by decile of the calibrated probability, lowest first").html,
         ])
     }
 

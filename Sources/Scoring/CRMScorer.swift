@@ -140,7 +140,7 @@ public struct CRMScorer: Sendable {
 
     /// Scores `rows` of `raw` in blocks, so that memory stays bounded on millions of leads.
     func score(_ raw: RawFeatures, rows: [Int]) -> LeadScores {
-        var result = LeadScores(grades: model.grades)
+        var result = LeadScores(grades: model.grades, calibrator: model.calibration?.calibrator)
         let block = 65_536
         for start in stride(from: 0, to: rows.count, by: block) {
             let slice = Array(rows[start..<min(rows.count, start + block)])

@@ -31,10 +31,14 @@ public struct CRMTrainer: Sendable {
     public var leakageAUCThreshold: Double
     /// The training time the model records; `nil` for the time training ends.
     public var trainedAt: Date?
+    /// When set, a calibrator of this method is fitted on the held-out leads' predictions and
+    /// applied to every probability the model gives (`--calibration`); needs a holdout.
+    public var calibration: Calibrator.Method?
 
     public init(regression: LogisticRegression = LogisticRegression(), penaltySearch: PenaltySearch? = nil,
                 holdoutFraction: Double = 0.2, minimumClassCount: Int = 40, threads: Int = 1,
-                skipInvalidRows: Bool = false, leakageAUCThreshold: Double = 0.9, trainedAt: Date? = nil) {
+                skipInvalidRows: Bool = false, leakageAUCThreshold: Double = 0.9, calibration: Calibrator.Method? = nil,
+                trainedAt: Date? = nil) {
         precondition(holdoutFraction >= 0 && holdoutFraction < 1, "The holdout fraction must be in [0, 1).")
         self.regression = regression
         self.penaltySearch = penaltySearch
@@ -43,6 +47,7 @@ public struct CRMTrainer: Sendable {
         self.threads = threads
         self.skipInvalidRows = skipInvalidRows
         self.leakageAUCThreshold = leakageAUCThreshold
+        self.calibration = calibration
         self.trainedAt = trainedAt
     }
 
@@ -80,11 +85,15 @@ public struct CRMTrainer: Sendable {
     /// Every closed lead's features are extracted as of its cut-off. The closed leads are
     /// ordered by close date (`closed_at`; else the cut-off; ties and leads without either in
     /// file order), the most recent `holdoutFraction` is held out, the encodings and the model
-    /// are fitted on the rest, and the held-out leads give the validation report.
+    /// are fitted on the rest, and the held-out leads give the validation report. With
+    /// `calibration`, the calibrator is fitted on the held-out leads' log-odds (see
+    /// `ModelCalibration`), and the grade cut points on the training leads' calibrated
+    /// probabilities, since scores and grades then come from calibrated probabilities.
     ///
     /// - Throws: `FeatureSpecError`/`CRMDataError` for bad input, `CRMTrainingError` when there
-    ///   are too few won or lost leads, `TrainingError` when the fit cannot be made (for example
-    ///   perfect separation without a penalty).
+    ///   are too few won or lost leads or, with `calibration`, fewer than two held-out leads;
+    ///   `TrainingError` when the fit cannot be made (for example perfect separation without a
+    ///   penalty).
     public func train(spec: FeatureSpec, directory: URL, progress: (@Sendable (Stage) -> Void)? = nil) throws -> Result {
         progress?(.readingTables)
         let data = try CRMDataSet(spec: spec, directory: directory, skipInvalidRows: skipInvalidRows, threads: threads)
@@ -94,6 +103,9 @@ public struct CRMTrainer: Sendable {
         }
         let closed = Self.closedLeadsByCloseDate(data)
         let held = Int((holdoutFraction * Double(closed.count)).rounded())
+        if calibration != nil && held < 2 {
+            throw CRMTrainingError.tooFewToCalibrate(heldOut: held)
+        }
         let rows = Array(closed.dropLast(held))
         let validationRows = Array(closed.suffix(held))
         // The floor holds for the leads the model is fitted on.
@@ -128,11 +140,20 @@ public struct CRMTrainer: Sendable {
 
         let closeTimes = data.closeTimes
         var validation: Evaluation?
+        var calibrated: ModelCalibration?
         if !validationRows.isEmpty {
-            let p = fit.probabilities(pipeline.matrix(raw, rows: validationRows))
+            let validationX = pipeline.matrix(raw, rows: validationRows)
+            let p = fit.probabilities(validationX)
             validation = Evaluation(probabilities: p, labels: validationRows.map(label),
                                     closeTimes: validationRows.map { closeTimes[$0] })
+            if let calibration {
+                calibrated = try ModelCalibration(fitting: calibration, logOdds: fit.linearPredictor(validationX),
+                                                  labels: validationRows.map(label))
+            }
         }
+        // Scores and grades come from the probabilities the model gives, calibrated or not.
+        let gradedProbabilities = calibrated.map { c in fit.linearPredictor(x).map { c.calibrator.probability(logOdds: $0) } }
+            ?? probabilities
         var fingerprint = try DataFingerprint(file: directory.appending(path: spec.tables.leads.file), rows: rows.count,
                                               positives: Int(labels.reduce(0, +)))
         let trainedCloses = rows.map { closeTimes[$0] }.filter { !$0.isNaN }
@@ -141,8 +162,8 @@ public struct CRMTrainer: Sendable {
         var skipped = data.skipped
         skipped.merge(raw.skipped)
         let model = PropensityModel(input: .crm(pipeline), fit: fit, trainingMetrics: metrics, validation: validation,
-                                    penaltySearch: searchResult, grades: GradeScale(fitting: probabilities),
-                                    trainingData: fingerprint, trainedAt: trainedAt ?? Date())
+                                    penaltySearch: searchResult, grades: GradeScale(fitting: gradedProbabilities),
+                                    trainingData: fingerprint, calibration: calibrated, trainedAt: trainedAt ?? Date())
         let leakage = Self.leakage(data: data, closed: rows, x: x, labels: labels, names: names,
                                    aucThreshold: leakageAUCThreshold)
         return Result(model: model, leadCount: data.leadCount, closedRows: closed, trainingRows: rows,

@@ -4,6 +4,8 @@ public enum CRMTrainingError: Error, Equatable, CustomStringConvertible, Sendabl
     case tooFewExamples(won: Int, lost: Int, heldOut: Int, minimum: Int, file: String, wonValues: [String], lostValues: [String])
     /// `--l2 auto` found no fold it could fit and score.
     case penaltySearchFailed(folds: Int, rows: Int)
+    /// Calibration was asked for with fewer than two held-out leads to fit and measure it on.
+    case tooFewToCalibrate(heldOut: Int)
 
     public var description: String {
         switch self {
@@ -15,6 +17,9 @@ public enum CRMTrainingError: Error, Equatable, CustomStringConvertible, Sendabl
         case .penaltySearchFailed(let folds, let rows):
             return "--l2 auto could not fit and score any of its \(folds) time-ordered folds of \(rows) training leads "
                 + "(each fold needs won and lost leads to fit on). Give a fixed penalty with --l2 λ, or add history."
+        case .tooFewToCalibrate(let heldOut):
+            return "Calibration is fitted on the held-out leads, and \(heldOut) held out \(heldOut == 1 ? "is" : "are") too few "
+                + "(it needs at least 2). Hold out more of the closed leads with --holdout, or train without --calibration."
         }
     }
 }

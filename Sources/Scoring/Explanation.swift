@@ -48,6 +48,11 @@ public struct Explanation: Codable, Equatable, Sendable {
     public let grade: Grade
     /// Every feature, in the spec's order.
     public let features: [Feature]
+    /// For a calibrated model, its own probability `1 / (1 + exp(−logOdds))` before the
+    /// calibration that gives `probability`; `nil` for a model without calibration.
+    public let modelProbability: Double?
+    /// For a calibrated model, the calibration method (`platt` or `isotonic`).
+    public let calibration: Calibrator.Method?
 }
 
 extension CRMScorer {
@@ -87,6 +92,8 @@ extension CRMScorer {
         return Explanation(leadID: leadID, outcome: outcomeText, asOf: Timestamp.string(from: cutoffs[lead]),
                            baseline: baseline, logOdds: eta, probability: scores.probability[0],
                            probabilityLow: scores.low[0], probabilityHigh: scores.high[0], score: scores.score[0],
-                           grade: scores.grade(0), features: features)
+                           grade: scores.grade(0), features: features,
+                           modelProbability: model.calibration.map { _ in LogisticLoss.probability(eta: eta) },
+                           calibration: model.calibration?.calibrator.method)
     }
 }

@@ -69,8 +69,8 @@ public enum ModelFile {
         guard let version = header.formatVersion else {
             throw .corrupted(path: path, detail: "`formatVersion` is missing")
         }
-        guard version == PropensityModel.currentFormatVersion else {
-            throw .unsupportedVersion(path: path, found: version, supported: PropensityModel.currentFormatVersion)
+        guard PropensityModel.readableFormatVersions.contains(version) else {
+            throw .unsupportedVersion(path: path, found: version, supported: PropensityModel.readableFormatVersions)
         }
         let model: PropensityModel
         do {
@@ -95,6 +95,11 @@ public enum ModelFile {
         if fit.coefficients.count != d || fit.covariance.count != (d + 1) * (d + 1)
             || fit.centers.count != d || fit.standardDeviations.count != d {
             throw .corrupted(path: path, detail: "the coefficients, covariance and scaling do not all have \(d) features")
+        }
+        if model.calibration != nil && model.formatVersion < 3 {
+            // Written by hand: Propensity writes a calibrated model as version 3, which readers
+            // that would ignore the calibration refuse.
+            throw .corrupted(path: path, detail: "a calibration needs format version 3, not \(model.formatVersion)")
         }
         if case .crm(let pipeline) = model.input, let problem = pipeline.inconsistency {
             throw .corrupted(path: path, detail: problem)
@@ -130,7 +135,7 @@ public enum ModelFile {
 public enum ModelFileError: Error, Equatable, CustomStringConvertible, Sendable {
     case unreadable(path: String, reason: String)
     case notAModel(path: String)
-    case unsupportedVersion(path: String, found: Int, supported: Int)
+    case unsupportedVersion(path: String, found: Int, supported: ClosedRange<Int>)
     case corrupted(path: String, detail: String)
     case cannotWrite(AtomicFileError)
 
@@ -142,8 +147,8 @@ public enum ModelFileError: Error, Equatable, CustomStringConvertible, Sendable 
             return "\(path) is not a Propensity model file (no \"format\": \"\(PropensityModel.formatName)\" in a JSON object). "
                 + "Pass a file written by `propensity train --out`."
         case .unsupportedVersion(let path, let found, let supported):
-            return "\(path) is a model of format version \(found); this Propensity (\(PropensityVersion.current)) reads version \(supported). "
-                + "Retrain the model with this version."
+            return "\(path) is a model of format version \(found); this Propensity (\(PropensityVersion.current)) reads versions "
+                + "\(supported.lowerBound) to \(supported.upperBound). Retrain the model with this version."
         case .corrupted(let path, let detail):
             return "The model file \(path) is damaged or was edited by hand: \(detail). Retrain the model or restore the file."
         case .cannotWrite(let error):

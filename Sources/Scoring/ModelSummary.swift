@@ -15,6 +15,11 @@ public enum ModelSummary {
             lines.append("")
             lines.append(tables(validation, of: "the held-out leads"))
         }
+        if let calibration = model.calibration {
+            lines.append("")
+            lines.append(calibrationTable(calibration.after, title: "Calibration on the held-out leads after "
+                + "\(calibration.calibrator.method.rawValue) (cross-fitted): deciles of the calibrated probability, lowest first"))
+        }
         return lines.joined(separator: "\n") + "\n"
     }
 
@@ -48,6 +53,12 @@ public enum ModelSummary {
             fact("Validation:", "none (a flat table has no close dates to hold the latest leads out by)")
         } else {
             fact("Validation:", "none (trained with nothing held out: --holdout 0)")
+        }
+        if let calibration = model.calibration {
+            fact("Calibration:", "\(calibrationName(calibration.calibrator)), fitted on the \(calibration.rows) held-out leads",
+                 String(format: "expected calibration error %.4f before, %.4f after", calibration.before.expectedCalibrationError,
+                        calibration.after.expectedCalibrationError),
+                 "(after: cross-fitted, each half of the held-out leads by time calibrated by a fit on the other)")
         }
         if let search = model.penaltySearch {
             let best = search.candidates.first { $0.l2 == search.chosen }
@@ -87,6 +98,18 @@ public enum ModelSummary {
         return text
     }
 
+    /// A calibrator in words: `Platt scaling, p = 1/(1 + exp(-0.9512·η + 0.0312))`,
+    /// `isotonic regression through 23 points`.
+    public static func calibrationName(_ calibrator: Calibrator) -> String {
+        switch calibrator {
+        case .platt(let platt):
+            return "Platt scaling, p = 1/(1 + exp(" + String(format: "%.4f", platt.a) + "·η " + (platt.b < 0 ? "- " : "+ ")
+                + String(format: "%.4f", abs(platt.b)) + "))"
+        case .isotonic(let isotonic):
+            return "isotonic regression through \(isotonic.thresholds.count) point\(isotonic.thresholds.count == 1 ? "" : "s")"
+        }
+    }
+
     /// An evaluation in words and tables: what `propensity evaluate` prints.
     public static func text(_ evaluation: Evaluation, of what: String) -> String {
         var lines = ["Evaluation of \(what)", String(repeating: "=", count: 100)]
@@ -103,13 +126,7 @@ public enum ModelSummary {
     static func tables(_ evaluation: Evaluation, of what: String) -> String {
         var lines: [String] = []
         if let calibration = evaluation.calibration {
-            lines.append("Calibration on \(what): deciles of the predicted probability, lowest first")
-            lines.append(["decile", "leads", "wins", "predicted", "observed", "lowest p", "highest p"].map { padLeft($0, 11) }.joined())
-            for g in calibration.groups {
-                lines.append(padLeft("\(g.group)", 11) + padLeft("\(g.rows)", 11) + padLeft("\(g.wins)", 11)
-                    + [g.meanPredicted, g.observedRate, g.lowestPredicted, g.highestPredicted]
-                    .map { padLeft(String(format: "%.4f", $0), 11) }.joined())
-            }
+            lines.append(calibrationTable(calibration, title: "Calibration on \(what): deciles of the predicted probability, lowest first"))
         }
         if let lift = evaluation.lift {
             if !lines.isEmpty { lines.append("") }
@@ -120,6 +137,18 @@ public enum ModelSummary {
                     + padLeft(String(format: "%.4f", d.winRate), 11) + padLeft(String(format: "%.2f", d.lift), 11)
                     + padLeft(String(format: "%.1f%%", 100 * d.gain), 11) + padLeft(String(format: "%.2f", d.cumulativeLift), 11))
             }
+        }
+        return lines.joined(separator: "\n")
+    }
+
+    /// A calibration table under a title, one row per decile.
+    static func calibrationTable(_ calibration: CalibrationTable, title: String) -> String {
+        var lines = [title]
+        lines.append(["decile", "leads", "wins", "predicted", "observed", "lowest p", "highest p"].map { padLeft($0, 11) }.joined())
+        for g in calibration.groups {
+            lines.append(padLeft("\(g.group)", 11) + padLeft("\(g.rows)", 11) + padLeft("\(g.wins)", 11)
+                + [g.meanPredicted, g.observedRate, g.lowestPredicted, g.highestPredicted]
+                .map { padLeft(String(format: "%.4f", $0), 11) }.joined())
         }
         return lines.joined(separator: "\n")
     }
@@ -253,6 +282,8 @@ public struct ModelReport: Codable, Equatable, Sendable {
     public let validation: Evaluation?
     public let penaltySearch: PenaltySearchResult?
     public let grades: GradeScale
+    /// The calibration, when the model has one.
+    public let calibration: ModelCalibration?
 
     /// The report of a model.
     public init(_ model: PropensityModel) {
@@ -290,6 +321,7 @@ public struct ModelReport: Codable, Equatable, Sendable {
         validation = model.validation
         penaltySearch = model.penaltySearch
         grades = model.grades
+        calibration = model.calibration
     }
 
     /// The report as pretty-printed JSON with sorted keys.

@@ -8,14 +8,18 @@ import Training
 /// The model owns its preprocessing: the label definition and the column encoding travel
 /// with the coefficients, so scoring cannot drift from training.
 public struct PropensityModel: Codable, Equatable, Sendable {
-    /// The model file format this version of Propensity writes and reads.
-    public static let currentFormatVersion = 2
+    /// The newest model file format this version of Propensity writes and reads.
+    public static let currentFormatVersion = 3
+    /// The format versions this version of Propensity reads. A model is written in the lowest
+    /// version that holds it: 3 when it has a calibration (which a reader of version 2 would
+    /// ignore, giving uncalibrated probabilities without a word), else 2.
+    public static let readableFormatVersions = 2...3
     /// The value of `format`, which identifies a Propensity model file.
     public static let formatName = "propensity-model"
 
     /// Always `propensity-model`.
     public let format: String
-    /// The file format version.
+    /// The file format version: 3 for a model with a calibration, else 2.
     public let formatVersion: Int
     /// The version of Propensity that trained the model.
     public let packageVersion: String
@@ -36,18 +40,23 @@ public struct PropensityModel: Codable, Equatable, Sendable {
     public let grades: GradeScale
     /// What the model was trained on.
     public let trainingData: DataFingerprint
+    /// The calibration of its probabilities (`--calibration`), fitted on the held-out leads;
+    /// `nil` when the model's own probabilities are used, and in files written before models
+    /// could be calibrated.
+    public let calibration: ModelCalibration?
 
     /// Assembles a model.
     ///
     /// - Parameters:
     ///   - grades: The grade cut points; by default fitted on the probabilities of the rows the
     ///     model was trained on, which needs `trainingProbabilities`.
+    ///   - calibration: The calibration of the probabilities; default none.
     ///   - trainedAt: When; default now.
     public init(input: ModelInput, fit: LogisticRegressionFit, trainingMetrics: ClassificationMetrics?,
                 validation: Evaluation? = nil, penaltySearch: PenaltySearchResult? = nil, grades: GradeScale,
-                trainingData: DataFingerprint, trainedAt: Date = Date()) {
+                trainingData: DataFingerprint, calibration: ModelCalibration? = nil, trainedAt: Date = Date()) {
         self.format = Self.formatName
-        self.formatVersion = Self.currentFormatVersion
+        self.formatVersion = calibration == nil ? 2 : Self.currentFormatVersion
         self.packageVersion = PropensityVersion.current
         self.trainedAt = Timestamp.string(from: trainedAt.timeIntervalSince1970.rounded(.down))
         self.input = input
@@ -57,6 +66,14 @@ public struct PropensityModel: Codable, Equatable, Sendable {
         self.penaltySearch = penaltySearch
         self.grades = grades
         self.trainingData = trainingData
+        self.calibration = calibration
+    }
+
+    /// The probability the model gives a row with log-odds `η`: calibrated when the model has
+    /// a calibration, else `1 / (1 + exp(−η))`.
+    @inline(__always)
+    public func probability(logOdds eta: Double) -> Double {
+        calibration?.calibrator.probability(logOdds: eta) ?? LogisticLoss.probability(eta: eta)
     }
 
     /// Assembles a model of a flat table.

@@ -1,14 +1,18 @@
 import Features
 import Foundation
+import Training
 
 /// The scores of many leads, column by column: what the scorer computes for each block of
 /// leads, appended in order.
 public struct LeadScores: Sendable {
     /// The grade cut points the scores are graded with.
     public let grades: GradeScale
-    /// Close probabilities.
+    /// The calibration applied to the probabilities and their ranges, if any.
+    public let calibrator: Calibrator?
+    /// Close probabilities (calibrated when `calibrator` is set).
     public private(set) var probability: [Double] = []
-    /// The 90% range of each probability (delta method on the logit scale).
+    /// The 90% range of each probability (delta method on the logit scale; with a calibrator,
+    /// the calibrated ends of that range).
     public private(set) var low: [Double] = []
     public private(set) var high: [Double] = []
     /// `round(100·probability)`.
@@ -22,8 +26,9 @@ public struct LeadScores: Sendable {
     /// Factors listed per lead and direction.
     public private(set) var topCount = LinearScorer.reasonCount
 
-    public init(grades: GradeScale) {
+    public init(grades: GradeScale, calibrator: Calibrator? = nil) {
         self.grades = grades
+        self.calibrator = calibrator
     }
 
     /// The number of leads.
@@ -34,10 +39,24 @@ public struct LeadScores: Sendable {
 
     /// Appends a block the kernel scored.
     mutating func append(_ block: LinearScores) {
-        probability += block.probability
-        low += block.low
-        high += block.high
-        score += block.probability.map(GradeScale.score(probability:))
+        let start = probability.count
+        if let calibrator {
+            // The range's ends on the log-odds scale, exactly as the kernel forms them, mapped
+            // through the calibration (monotone, so the ends stay the ends).
+            let z = LinearScorer.rangeQuantile
+            for i in 0..<block.count {
+                let eta = block.linearPredictor[i], se = block.standardError[i]
+                let ends = calibrator.range(logOdds: eta - z * se, eta + z * se)
+                probability.append(calibrator.probability(logOdds: eta))
+                low.append(ends.low)
+                high.append(ends.high)
+            }
+        } else {
+            probability += block.probability
+            low += block.low
+            high += block.high
+        }
+        score += probability[start...].map(GradeScale.score(probability:))
         topCount = LinearScorer.reasonCount
         raising += block.topPositiveGroups
         raisingBy += block.topPositiveContributions

@@ -50,6 +50,10 @@ struct HelpTextTests {
             validate it: AUC, log-loss, Brier score, calibration and lift by decile. The model keeps the spec,
             so scoring reads data the same way. Training is refused below --min-class-count won or lost leads.
 
+            With --calibration platt or isotonic, a calibrator fitted on the held-out leads' predictions is
+            stored in the model and applied to every probability it gives (score, evaluate, explain, report);
+            its effect is measured on the held-out leads by cross-fitting their earlier and later halves.
+
             Without --spec, --data is one CSV table and --label names its outcome column. Every column other
             than the label, the weight and those excluded is a feature: a column whose values are mostly
             numbers is numeric (every value must then be a finite number); any other column is categorical,
@@ -97,6 +101,9 @@ struct HelpTextTests {
                                       to λ_max/1000. (default: 100)
               --holdout <fraction>    With --spec, the share of closed leads, most recently closed, held out of
                                       the fit to validate on (0 fits on all). (default: 0.2)
+              --calibration <method>  With --spec, calibrate the probabilities on the held-out leads: none,
+                                      platt (Platt scaling of the log-odds) or isotonic (isotonic regression).
+                                      (values: none, platt, isotonic; default: none)
               --min-class-count <n>   With --spec, refuse to train with fewer won, or fewer lost, closed leads
                                       than this. (default: 40)
               --standardize/--no-standardize
@@ -123,13 +130,14 @@ struct HelpTextTests {
 
             The card says when and with which version the model was trained, on which rows (count, close dates,
             the leads file's size and hash), its cut-off rule, its validation on the most recently closed leads
-            (metrics, calibration and lift by decile), how --l2 auto chose the penalty, and the grade cut
-            points.
+            (metrics, calibration and lift by decile), how --l2 auto chose the penalty, the grade cut points
+            and, for a model trained with --calibration, the calibration method and the expected calibration
+            error on the held-out leads before and after it.
 
             With --json, prints an object with intercept, coefficients, standardErrors, zValues, pValues,
             confidenceIntervals and oddsRatios (each keyed by feature name; the intercept's under `intercept`),
             logLikelihood, nullLogLikelihood, pseudoRSquared, aic, bic, iterations, converged, trainingMetrics,
-            and the card's trainedAt, trainingData, validation, penaltySearch and grades.
+            and the card's trainedAt, trainingData, validation, penaltySearch, grades and calibration.
 
             USAGE: propensity inspect <model.json> [--json]
 
@@ -186,7 +194,8 @@ struct HelpTextTests {
             and score_change (empty for leads that were not yet SQLs then); raising_1..3 and lowering_1..3, the
             features that raise and lower the lead's odds most, each as its value in words and its contribution
             to the log-odds relative to the average training lead ("5 contacts engaged in the 14 days after
-            sql_at: +0.61").
+            sql_at: +0.61"). A model trained with --calibration gives calibrated probabilities, ranges, scores
+            and grades; the factors stay on its log-odds.
 
             The file is written under a temporary name and renamed when complete: a failed run leaves no
             partial output, and an earlier file of the same name stays as it was.
@@ -316,7 +325,8 @@ struct HelpTextTests {
             Scores every closed (won or lost) lead of --data as of its training cut-off, exactly as training
             saw leads, and prints AUC, log-loss, Brier score, the expected calibration error, a calibration
             table (deciles of the predicted probability: mean predicted against observed win rate) and lift by
-            decile. Use it on data the model has not seen, such as a later quarter's export.
+            decile. Use it on data the model has not seen, such as a later quarter's export. A model trained
+            with --calibration is measured on its calibrated probabilities.
 
             With --json, prints the same as one JSON object: rows, wins, closedFrom, closedTo, metrics (auc,
             logLoss, brier, count), calibration, lift and roc (the ROC curve's points, at most 200).

@@ -68,6 +68,29 @@ struct ReportCommandTests {
         #expect(listed == Array(top))
     }
 
+    @Test("A calibrated model's report shows the reliability curves and expected calibration errors the model file holds")
+    func calibratedModel() throws {
+        let folder = try makeTemporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let model = folder.appending(path: "isotonic.json").path
+        let train = try runPropensity(["train", "--spec", Self.crm.appending(path: "spec.yaml").path, "--data", Self.crm.path,
+                                       "--l2", "1", "--calibration", "isotonic", "--out", model])
+        #expect(train.status == 0, "\(train.standardError)")
+        let (run, url) = try Self.report(model: model)
+        #expect(run.status == 0, "\(run.standardError)")
+        let html = try String(contentsOf: url, encoding: .utf8)
+        let object = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: model))) as! [String: Any]
+        let calibration = object["calibration"] as! [String: Any]
+        let before = calibration["before"] as! [String: Any], after = calibration["after"] as! [String: Any]
+        let ece = [before, after].map { String(format: "%.4f", $0["expectedCalibrationError"] as! Double) }
+        #expect(html.contains("Expected calibration error \(ece[0]) before, \(ece[1]) after."))
+        #expect(html.contains("before (ECE \(ece[0]))") && html.contains("after isotonic (ECE \(ece[1]))"))
+        let figure = try #require(html.range(of: "<figure data-chart=\"calibration\">"))
+        let end = try #require(html.range(of: "</figure>", range: figure.upperBound..<html.endIndex))
+        let dots = html[figure.upperBound..<end.lowerBound].components(separatedBy: "<circle class=\"mark\"").count - 1
+        #expect(dots == (before["groups"] as! [Any]).count + (after["groups"] as! [Any]).count)
+    }
+
     @Test("A model without validation (--holdout 0) gets a report that says what is omitted and why")
     func withoutValidation() throws {
         let model = try Self.editedModel { $0["validation"] = nil }

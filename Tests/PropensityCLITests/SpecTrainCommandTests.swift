@@ -67,6 +67,28 @@ struct SpecTrainCommandTests {
         #expect(flat.standardError.hasPrefix("Error: --l2 auto needs --spec: it cross-validates in time order"))
     }
 
+    @Test("--calibration is refused, saying why, without held-out leads to fit it on or without --spec")
+    func calibrationNeedsHeldOutLeads() throws {
+        let directory = try makeTemporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let model = directory.appending(path: "m.json").path
+        let spec = Self.crm.appending(path: "spec.yaml").path
+        let noHoldout = try runPropensity(["train", "--spec", spec, "--data", Self.crm.path, "--holdout", "0",
+                                           "--calibration", "platt", "--out", model])
+        #expect(noHoldout.status != 0)
+        #expect(noHoldout.standardError.hasPrefix("Error: --calibration platt is fitted on the held-out leads, and --holdout 0 "
+            + "holds none out. Keep a holdout (the default is 0.2), or train without --calibration.\n"))
+        let tiny = try runPropensity(["train", "--spec", spec, "--data", Self.crm.path, "--holdout", "0.0001",
+                                      "--calibration", "isotonic", "--out", model])
+        #expect(tiny.status != 0)
+        #expect(tiny.standardError == "Error: Calibration is fitted on the held-out leads, and 0 held out are too few (it needs "
+            + "at least 2). Hold out more of the closed leads with --holdout, or train without --calibration.\n")
+        let flat = try runPropensity(["train", "--data", "x.csv", "--label", "y", "--calibration", "isotonic", "--out", model])
+        #expect(flat.standardError.hasPrefix("Error: --calibration needs --spec: it is fitted on the most recently closed leads, "
+            + "held out, which a flat table does not have.\n"))
+        #expect(!FileManager.default.fileExists(atPath: model))
+    }
+
     @Test("spec and data errors exit non-zero with the place and write no model")
     func errors() throws {
         let directory = try makeTemporaryDirectory()

@@ -35,6 +35,34 @@ struct LibraryExampleTests {
         #expect(path.points.first?.nonzeroCount == 0 && path.points.last?.nonzeroCount == data.featureCount)
     }
 
+    @Test("The README's spec example, with its calibration lines, runs on the bundled export")
+    func specAndCalibrationExample() throws {
+        let root = repositoryRoot
+        let out = try makeTemporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: out) }
+        // From the README, with the paths made absolute and the bundled export as "next quarter":
+        let spec = try FeatureSpec(contentsOf: root.appending(path: "datasets/crm/spec.yaml"))
+        let result = try CRMTrainer(regression: LogisticRegression(l2: 1), threads: 2)
+            .train(spec: spec, directory: root.appending(path: "datasets/crm"))
+        try ModelFile.write(result.model, to: out.appending(path: "crm.json"))
+        guard case .crm(let pipeline) = result.model.input else { fatalError() }
+        let later = try CRMDataSet(spec: pipeline.spec, directory: root.appending(path: "datasets/crm"))
+        let raw = try FeatureExtractor.rawFeatures(later, cutoffs: later.cutoffs(openLeadsAsOf: nil))
+        let closed = (0..<later.leadCount).filter { later.outcomes[$0].isClosed }
+        let p = result.model.fit.probabilities(pipeline.matrix(raw, rows: closed))
+
+        let eta = result.model.fit.linearPredictor(pipeline.matrix(raw, rows: closed))
+        let won = closed.map { later.outcomes[$0] == .won ? 1.0 : 0.0 }
+        let calibrator = try Calibrator(fitting: .platt, logOdds: eta, labels: won)
+        print(calibrator.probability(logOdds: eta[0]), p[0])
+
+        #expect(closed.count == 3341)
+        guard case .platt(let platt) = calibrator else { Issue.record("not Platt"); return }
+        // The model ranks its leads well, so the map increases.
+        #expect(platt.a < 0 && platt.converged)
+        #expect(abs(p[0] - 1 / (1 + exp(-eta[0]))) <= 1e-12)
+    }
+
     @Test("The README scoring example scores the bundled open SQLs and writes them")
     func scoringExample() throws {
         let root = repositoryRoot
