@@ -57,6 +57,12 @@ extension FeatureSpec {
 
     /// Reads spec text, YAML or JSON; `file` is the name errors give.
     public init(text: String, file: String) throws(FeatureSpecError) {
+        if let excess = SpecAliasExpansion.excess(in: text) {
+            throw FeatureSpecError(file: file, line: excess.line, column: excess.column,
+                                   message: "the alias `*\(excess.alias)` takes the spec past \(SpecAliasExpansion.limit) values "
+                                       + "once aliases are expanded; a spec needs a few hundred. Write the repeated parts out "
+                                       + "instead of nesting aliases in aliases.")
+        }
         let root: Node
         do {
             // The encoding is given rather than left to Yams' default argument, which reads the
