@@ -89,6 +89,27 @@ struct FeatureSpecTests {
         #expect(error(replacing("id: lead_id, company", with: "company"))
             == "spec.yaml, line 5, column 13, at tables.contacts: contacts tied to leads need `id:` in tables.leads, the column they refer to.")
     }
+
+    /// `Fuzz/corpus/FuzzFeatureSpec/alias-expansion.yaml`: each line doubles what `*a25` stands
+    /// for, and Yams' duplicate-key check hashed that key in full: 16–19 s in a release build,
+    /// past the fuzz target's 10 s limit. Found while profiling the spec fuzz target, not by a
+    /// fuzz run.
+    @Test("aliases that expand the spec past 100000 values are refused before Yams builds it")
+    func aliasExpansion() {
+        var text = "a0: &a0 [x, x]\n"
+        for level in 1..<26 { text += "a\(level): &a\(level) [*a\(level - 1), *a\(level - 1)]\n" }
+        text += "? *a25\n: v\n"
+        #expect(error(text)
+            == "spec.yaml, line 15, column 18: the alias `*a13` takes the spec past 100000 values once aliases are expanded; a spec needs a few hundred. Write the repeated parts out instead of nesting aliases in aliases.")
+    }
+
+    @Test("ordinary aliases still read")
+    func aliases() throws {
+        let text = replacing("sales_touch_types: [call, meeting]", with: "sales_touch_types: &touches [call, meeting]")
+            + "  - {name: touch_events, event_count: {types: *touches}}\n"
+        let spec = try FeatureSpec(text: text, file: "spec.yaml")
+        #expect(spec.features.last?.kind == .eventCount(EventFilter(types: ["call", "meeting"]), window: nil))
+    }
 }
 
 /// The complete example in the README parses, and uses every kind of feature.
