@@ -24,6 +24,7 @@ coefficients with one formula.
 
     python3 compare_path.py                                   # 50,000 × 40, lasso, 3 rounds
     python3 compare_path.py --alpha 0.5 --rows 100000 --repeats 5
+    python3 compare_path.py --rows 20000 --columns 1000 --min-ratio 0.05 --repeats 1 --ours-only
 """
 
 import argparse
@@ -107,12 +108,14 @@ def main():
     parser.add_argument("--target-gap", type=float, default=1e-8,
                         help="scikit-learn's objective must be within this of ours at every point")
     parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument("--ours-only", action="store_true",
+                        help="time our path alone (for shapes where scikit-learn would take too long)")
     args = parser.parse_args()
 
     timer = build_timer()
     x, y = generate(args.rows, args.columns, args.seed)
     lambdas = grid(x, y, args.alpha, args.points, args.min_ratio)
-    solvers = ["saga"] + (["liblinear"] if args.alpha == 1 else [])
+    solvers = [] if args.ours_only else ["saga"] + (["liblinear"] if args.alpha == 1 else [])
     with tempfile.TemporaryDirectory() as workdir:
         path = os.path.join(workdir, "data.f64")
         np.concatenate([x.ravel(), y]).astype("<f8").tofile(path)
