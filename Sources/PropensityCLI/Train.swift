@@ -149,7 +149,6 @@ struct Train: ParsableCommand {
                 throw ValidationError("--lambda must be a finite number ≥ 0 or `auto`, not \(lambdaArgument).")
             }
         }
-        let auto = penalty == .l2 ? l2 == .auto : lambda == .auto
         if oneStandardError && !auto {
             throw ValidationError("--one-se chooses among cross-validated penalties: use it with --l2 auto or --lambda auto.")
         }

@@ -188,9 +188,9 @@ public struct CRMTrainer: Sendable {
 
     /// Time-ordered cross-validation of the penalty on the training part (see `PenaltySearch`).
     /// Each fold fits the encodings on its own leads, as training does on the whole part. With
-    /// an elastic net (`base.l1Ratio > 0`), `wholePart` is the training part's matrix: its
-    /// `λ_max` tops the path every fold fits, and its own path counts each penalty's non-zero
-    /// coefficients.
+    /// an elastic net (`base.l1Ratio > 0`), `wholePart` is the training part's matrix: its own
+    /// path gives the penalties every fold fits (from its `λ_max` down) and each penalty's
+    /// non-zero coefficients.
     static func search(_ search: PenaltySearch, spec: FeatureSpec, raw: RawFeatures, rows: [Int], labels: [Double],
                        base: LogisticRegression, wholePart: TrainingData?, threads: Int,
                        onFold: (Int) -> Void) throws -> PenaltySearchResult {
@@ -201,9 +201,9 @@ public struct CRMTrainer: Sendable {
             let elasticNet = RegularizationPath(l1Ratio: base.l1Ratio, standardize: base.standardize,
                                                 lambdaCount: search.pathLength, minimumRatio: search.pathMinimumRatio,
                                                 tolerance: base.tolerance, maxIterations: base.maxIterations)
-            lambdas = try elasticNet.lambdas(for: wholePart, featureNames: wholePart.featureNames, threads: threads)
-            nonzeroCounts = try elasticNet.fit(wholePart, featureNames: wholePart.featureNames, lambdas: lambdas,
-                                               threads: threads).points.map(\.nonzeroCount)
+            let points = try elasticNet.fit(wholePart, featureNames: wholePart.featureNames, threads: threads).points
+            lambdas = points.map(\.lambda)
+            nonzeroCounts = points.map(\.nonzeroCount)
             path = elasticNet
         }
         let blocks = search.blocks(count: rows.count)

@@ -57,24 +57,6 @@ public struct RegularizationPath: Sendable {
         return (0..<lambdaCount).map { lambdaMax * pow(ratio, Double($0) / Double(lambdaCount - 1)) }
     }
 
-    /// The grid this path fits on `source`: from `λ_max` down (see the type's description).
-    ///
-    /// - Complexity: Two passes over the rows (moments, then the gradient at the intercept-only point).
-    public func lambdas<Source: RowBlockSource>(for source: Source, featureNames: [String],
-                                                threads: Int = 1) throws(TrainingError) -> [Double] {
-        let d = source.featureCount
-        let (moments, positiveWeight) = try LogisticRegression.columnMoments(of: source, featureNames: featureNames,
-                                                                             threads: max(1, threads))
-        let rate = positiveWeight / moments.weightSum
-        let scales = moments.standardDeviations.map { 1 / $0 }
-        let objective = LogisticObjective(source: source, centers: moments.means, scales: scales,
-                                          penalties: [Double](repeating: 0, count: d), threads: max(1, threads))
-        let g = try objective.evaluate(at: [log(rate / (1 - rate))] + [Double](repeating: 0, count: d), order: .gradient).gradient!
-        let alpha = max(l1Ratio, 1e-3)
-        let lambdaMax = (0..<d).map { abs(g[$0 + 1]) / (alpha * (standardize ? 1 : scales[$0])) }.max() ?? 0
-        return grid(lambdaMax: lambdaMax, rows: moments.count, features: d)
-    }
-
     /// The trainer that fits one point of this path on its own.
     public func regression(lambda: Double) -> LogisticRegression {
         LogisticRegression(lambda: lambda, l1Ratio: l1Ratio, standardize: standardize, tolerance: tolerance,
@@ -167,9 +149,7 @@ public struct RegularizationPath: Sendable {
             current = solution.evaluation
             previousLambda = lambda
             previousRidge = ridge
-            let beta = (0..<d).map { scales[$0] * x[$0 + 1] }
-            var intercept = x[0]
-            for j in 0..<d { intercept -= moments.means[j] * beta[j] }
+            let (intercept, beta) = objective(lambda).originalScale(x)
             var lasso = 0.0
             for k in 0..<(d + 1) { lasso += l1[k] * abs(x[k]) }
             let point = PathPoint(
