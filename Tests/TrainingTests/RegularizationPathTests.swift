@@ -67,6 +67,24 @@ struct RegularizationPathTests {
         }
     }
 
+    @Test("Settings out of range are refused with a sentence")
+    func invalidSettings() throws {
+        let (data, _) = try data("wide_lasso_raw")
+        let names = data.featureNames
+        #expect(throws: TrainingError.invalidSetting("The elastic-net mixing α (l1 ratio) must be between 0 and 1, not -0.5.")) {
+            try RegularizationPath(l1Ratio: -0.5).fit(data, featureNames: names)
+        }
+        #expect(throws: TrainingError.invalidSetting("A path needs at least one penalty, not 0.")) {
+            try RegularizationPath(l1Ratio: 1, lambdaCount: 0).fit(data, featureNames: names)
+        }
+        #expect(throws: TrainingError.invalidSetting("The path's minimum ratio must be between 0 and 1, not 1.")) {
+            try RegularizationPath(l1Ratio: 1, minimumRatio: 1).fit(data, featureNames: names)
+        }
+        #expect(throws: TrainingError.invalidSetting("The penalties of a path must be finite and > 0.")) {
+            try RegularizationPath(l1Ratio: 1).fit(data, featureNames: names, lambdas: [1, 0])
+        }
+    }
+
     @Test("The path is the same, bit for bit, on 1 and 2 threads")
     func threads() throws {
         let fixture = try ElasticNetFixture.load("wide_enet_raw")
