@@ -17,11 +17,8 @@ public struct GramAccumulator: Sendable {
     public let order: Int
     /// The largest number of rows copied into the buffer at once.
     public let blockRows: Int
-    // Both are allocated by the first `add`: a pass sums a fixed number of strands, and on few
-    // rows most are empty; allocating (and zeroing) a megabyte for each of them per pass was
-    // a third of the time of a regularization path on 2,700 rows.
-    private var buffer: [Double] = []
-    private var upper: Matrix?
+    private var buffer: [Double]
+    private var upper: Matrix
 
     /// Creates an empty accumulator.
     ///
@@ -33,6 +30,8 @@ public struct GramAccumulator: Sendable {
         precondition(columns >= 0 && blockRows >= 1)
         self.order = columns + 1
         self.blockRows = blockRows
+        self.buffer = [Double](repeating: 0, count: blockRows * (columns + 1))
+        self.upper = Matrix(rows: columns + 1, columns: columns + 1)
     }
 
     /// Adds the contribution of a block of rows of `source`.
@@ -51,10 +50,6 @@ public struct GramAccumulator: Sendable {
         precondition(rowScale.count == rows.count, "Expected \(rows.count) row factors, found \(rowScale.count).")
         precondition(columnShift.count == d && columnScale.count == d, "Expected \(d) column centers and factors.")
         precondition(rows.lowerBound >= 0 && rows.upperBound <= source.rows, "Row range \(rows) is outside 0..<\(source.rows).")
-        guard !rows.isEmpty else { return }
-        let needed = min(blockRows, rows.count) * order
-        if buffer.count < needed { buffer = [Double](repeating: 0, count: needed) }
-        if upper == nil { upper = Matrix(rows: order, columns: order) }
         var start = rows.lowerBound
         while start < rows.upperBound {
             let end = min(start + blockRows, rows.upperBound)
@@ -80,7 +75,7 @@ public struct GramAccumulator: Sendable {
                 }
             }
             buffer.withUnsafeBufferPointer { z in
-                upper!.elements.withUnsafeMutableBufferPointer { h in
+                upper.elements.withUnsafeMutableBufferPointer { h in
                     cblas_dsyrk(CblasRowMajor, CblasUpper, CblasTrans, blasInt(n), blasInt(count),
                                 1, z.baseAddress!, blasInt(n), 1, h.baseAddress!, blasInt(n))
                 }
@@ -92,19 +87,14 @@ public struct GramAccumulator: Sendable {
     /// Adds another accumulator's sum (for example one computed on another chunk or machine).
     public mutating func add(_ other: GramAccumulator) {
         precondition(other.order == order, "Cannot add Gram matrices of order \(other.order) and \(order).")
-        guard let theirs = other.upper else { return }
-        guard upper != nil else {
-            upper = theirs
-            return
-        }
         for i in 0..<order {
-            for j in i..<order { upper![i, j] += theirs[i, j] }
+            for j in i..<order { upper[i, j] += other.upper[i, j] }
         }
     }
 
     /// The accumulated symmetric matrix, both triangles filled.
     public var matrix: Matrix {
-        var full = upper ?? Matrix(rows: order, columns: order)
+        var full = upper
         full.symmetrizeFromUpperTriangle()
         return full
     }
