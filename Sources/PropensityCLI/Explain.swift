@@ -47,8 +47,10 @@ struct Explain: ParsableCommand {
         }
         let e = explanation
         print("Lead \(e.leadID) (\(e.outcome)), as of \(e.asOf)")
-        print(String(format: "Probability %.4f (90%% range %.4f to %.4f), score %d, grade ", e.probability, e.probabilityLow,
-                     e.probabilityHigh, e.score) + e.grade.rawValue)
+        let range = e.probabilityLow.flatMap { low in e.probabilityHigh.map { String(format: "90%% range %.4f to %.4f", low, $0) } }
+            ?? "no range: the model has no covariance"
+        print(String(format: "Probability %.4f (", e.probability) + range + String(format: "), score %d, grade ", e.score)
+            + e.grade.rawValue)
         if let method = e.calibration, let own = e.modelProbability {
             print("Calibrated (\(method.rawValue)) from the model's own probability " + String(format: "%.4f", own)
                 + "; the log-odds below are the model's")

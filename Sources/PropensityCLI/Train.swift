@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import Propensity
+import Synchronization
 
 /// `propensity train`: fit a model to a flat CSV table.
 struct Train: ParsableCommand {
@@ -32,6 +33,11 @@ struct Train: ParsableCommand {
             path of penalties from the one that drops every column down, warm-started, in each \
             time-ordered fold, and keeps the penalty with the lowest held-out log-loss (--one-se: \
             the largest within one standard error of it).
+
+            Above --hessian-free-width feature columns (1000; hashed or one-hot features can make \
+            tens of thousands), the fit never forms the Hessian: it runs L-BFGS (OWL-QN for the \
+            elastic net) on the same objective to the same tolerance, and the model has no \
+            covariance, so no standard errors and no score ranges. Such a fit needs a penalty.
 
             The fit summary is printed; the model file is written atomically, and not at all if \
             anything fails.
@@ -95,6 +101,10 @@ struct Train: ParsableCommand {
     @Option(help: ArgumentHelp("With --lambda auto, the number of penalties on the path, from λ_max down to λ_max/1000.", valueName: "n"))
     var pathLength = 100
 
+    @Option(help: ArgumentHelp("Above this many feature columns, fit with L-BFGS from gradients alone, without the Hessian: no standard errors or score ranges.",
+                               valueName: "n"))
+    var hessianFreeWidth = LogisticRegression.defaultHessianFreeWidth
+
     @Option(help: ArgumentHelp("With --spec, the share of closed leads, most recently closed, held out of the fit to validate on (0 fits on all).",
                                valueName: "fraction"))
     var holdout = 0.2
@@ -152,6 +162,9 @@ struct Train: ParsableCommand {
         if oneStandardError && !auto {
             throw ValidationError("--one-se chooses among cross-validated penalties: use it with --l2 auto or --lambda auto.")
         }
+        guard hessianFreeWidth >= 0 else {
+            throw ValidationError("--hessian-free-width must be at least 0, not \(hessianFreeWidth).")
+        }
         guard pathLength >= 2 else { throw ValidationError("--path-length must be at least 2, not \(pathLength).") }
         guard holdout >= 0 && holdout < 1 else {
             throw ValidationError("--holdout must be at least 0 and below 1, not \(holdout).")
@@ -202,7 +215,7 @@ struct Train: ParsableCommand {
                                             featureNames: set.encoding.featureNames)
         reporter.report("Read \(table.rowCount) rows; fitting \(set.features.columns) features")
         let fit = try regression.fit(trainingData, threads: performance.threadCount) { step in
-            reporter.report(stepText(step))
+            reporter.report(stepText(step, features: trainingData.featureCount))
         }
         let metrics = ClassificationMetrics(probabilities: fit.probabilities(set.features), labels: set.labels, weights: set.weights)
         let model = PropensityModel(
@@ -226,6 +239,7 @@ struct Train: ParsableCommand {
                                  minimumClassCount: minClassCount, threads: performance.threadCount,
                                  skipInvalidRows: skipInvalidRows, leakageAUCThreshold: leakAUC,
                                  calibration: calibration.method, trainedAt: Self.trainingTime())
+        let featureCount = Atomic(0)   // known once the fit starts, for the step lines
         let result = try trainer.train(spec: spec, directory: URL(fileURLWithPath: data)) { stage in
             switch stage {
             case .readingTables:
@@ -235,9 +249,10 @@ struct Train: ParsableCommand {
             case .searchingPenalty(let fold, let folds):
                 reporter.report("Choosing the \(penalty == .l2 ? "L2" : "elastic-net") penalty: fold \(fold) of \(folds)")
             case .fitting(let features, let rows):
+                featureCount.store(features, ordering: .relaxed)
                 reporter.report("Fitting \(features) feature columns on \(rows) closed leads")
             case .newtonStep(let step):
-                reporter.report(stepText(step))
+                reporter.report(stepText(step, features: featureCount.load(ordering: .relaxed)))
             }
         }
         try ModelFile.write(result.model, to: URL(fileURLWithPath: out))
@@ -257,15 +272,19 @@ struct Train: ParsableCommand {
 
     /// The trainer the options describe; an `auto` strength starts at 0 and is replaced by the search.
     var regression: LogisticRegression {
-        switch penalty {
+        var trainer = switch penalty {
         case .l2: LogisticRegression(l2: l2.value ?? 0, standardize: standardize)
         case .elasticNet: LogisticRegression(lambda: lambda.value ?? 0, l1Ratio: alpha ?? 0, standardize: standardize)
         }
+        trainer.hessianFreeWidth = hessianFreeWidth
+        return trainer
     }
 
-    /// A solver step for the progress line.
-    func stepText(_ step: NewtonStep) -> String {
-        let kind = regression.l1Ratio > 0 ? "Proximal Newton" : "Newton"
+    /// A solver step of a fit on `features` columns, for the progress line.
+    func stepText(_ step: NewtonStep, features: Int) -> String {
+        let kind = regression.isHessianFree(features: features)
+            ? (regression.l1Ratio > 0 ? "OWL-QN" : "L-BFGS")
+            : regression.l1Ratio > 0 ? "Proximal Newton" : "Newton"
         let measure = regression.l1Ratio > 0 ? "largest KKT violation" : "max |gradient|"
         return "\(kind) iteration \(step.iteration): "
             + String(format: "objective %.10g, ", step.value) + measure

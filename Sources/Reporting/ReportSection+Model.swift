@@ -37,6 +37,7 @@ extension ReportSection {
         let fit = model.fit
         let table = fit.coefficientTable
         let groups = specFeatureNames(model)
+        guard fit.hasCovariance else { return coefficientsWithoutCovariance(model) }
         // Columns the L1 penalty dropped have no interval; the plot shows the kept ones.
         let dropped = Set(fit.droppedFeatures)
         let kept = table.indices.filter { $0 == 0 || !dropped.contains(table[$0].name) }
@@ -77,6 +78,35 @@ extension ReportSection {
         }
         content.append(HTMLTable(columns: columns, rows: rows, caption: "Coefficient table").html)
         return ReportSection(id: "coefficients", title: "Coefficients", content: content)
+    }
+
+    /// The coefficients of a fit without covariance (above its Hessian-free width): the table
+    /// of estimates and odds ratios, and why there are no intervals.
+    private static func coefficientsWithoutCovariance(_ model: PropensityModel) -> ReportSection {
+        let fit = model.fit
+        let groups = specFeatureNames(model)
+        let dropped = Set(fit.droppedFeatures)
+        var note = "With \(fit.coefficients.count) model columns, more than the \(fit.settings.hessianFreeWidth) for which the "
+            + "Hessian is formed, the model was fitted from gradients alone (L-BFGS): it has no covariance, so no standard "
+            + "errors, intervals or p-values, and its scores have no range."
+        if fit.settings.usesL1 {
+            note += " The L1 part of the penalty set \(dropped.count) of the coefficients to exactly zero (marked dropped)."
+        }
+        let columns: [HTMLTable.Column] = [
+            .init("Spec feature"), .init("Column"), .init("Coefficient", numeric: true), .init("Odds ratio", numeric: true),
+        ]
+        let rows = fit.coefficientTable.enumerated().map { k, row -> [String] in
+            let isIntercept = k == 0
+            let group = isIntercept ? "" : groups?[k - 1] ?? ""
+            if !isIntercept && dropped.contains(row.name) { return [group, row.name, number(row.estimate), "dropped"] }
+            return [group, row.name, number(row.estimate), isIntercept ? "" : number(row.oddsRatio)]
+        }
+        return ReportSection(id: "coefficients", title: "Coefficients", content: [
+            .paragraph("Each coefficient is the change in the log-odds of a win per unit of its column, the others held "
+                + "fixed; the odds are multiplied by exp(coefficient)."),
+            .paragraph(note, class: "note"),
+            HTMLTable(columns: columns, rows: rows, caption: "Coefficient table").html,
+        ])
     }
 
     /// For each model column after the intercept, the spec feature it comes from; `nil` for a

@@ -198,9 +198,10 @@ public struct CRMTrainer: Sendable {
         var lambdas = search.candidates
         var nonzeroCounts: [Int]?
         if base.l1Ratio > 0, let wholePart {
-            let elasticNet = RegularizationPath(l1Ratio: base.l1Ratio, standardize: base.standardize,
+            var elasticNet = RegularizationPath(l1Ratio: base.l1Ratio, standardize: base.standardize,
                                                 lambdaCount: search.pathLength, minimumRatio: search.pathMinimumRatio,
                                                 tolerance: base.tolerance, maxIterations: base.maxIterations)
+            elasticNet.hessianFreeWidth = base.hessianFreeWidth
             let points = try elasticNet.fit(wholePart, featureNames: wholePart.featureNames, threads: threads).points
             lambdas = points.map(\.lambda)
             nonzeroCounts = points.map(\.nonzeroCount)

@@ -42,8 +42,10 @@ public struct Explanation: Codable, Equatable, Sendable {
     /// The lead's log-odds, `baseline + Σ contribution`.
     public let logOdds: Double
     public let probability: Double
-    public let probabilityLow: Double
-    public let probabilityHigh: Double
+    /// The 90% range's ends; `nil` for a model without covariance (fitted above its
+    /// Hessian-free width).
+    public let probabilityLow: Double?
+    public let probabilityHigh: Double?
     public let score: Int
     public let grade: Grade
     /// Every feature, in the spec's order.
@@ -91,7 +93,8 @@ extension CRMScorer {
         let outcomeText = outcome == .won ? "won" : outcome == .lost ? "lost" : "open"
         return Explanation(leadID: leadID, outcome: outcomeText, asOf: Timestamp.string(from: cutoffs[lead]),
                            baseline: baseline, logOdds: eta, probability: scores.probability[0],
-                           probabilityLow: scores.low[0], probabilityHigh: scores.high[0], score: scores.score[0],
+                           probabilityLow: scores.low[0].isNaN ? nil : scores.low[0],
+                           probabilityHigh: scores.high[0].isNaN ? nil : scores.high[0], score: scores.score[0],
                            grade: scores.grade(0), features: features,
                            modelProbability: model.calibration.map { _ in LogisticLoss.probability(eta: eta) },
                            calibration: model.calibration?.calibrator.method)

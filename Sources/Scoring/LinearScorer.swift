@@ -48,16 +48,20 @@ public struct LinearScorer: Sendable {
     /// `η` at the centers, `b + μ·β`.
     public let centeredIntercept: Double
     /// How the centered covariance was factored: `.cholesky` unless it is not numerically
-    /// positive definite.
-    public var covarianceFactorization: QuadraticForm.Factorization { form.factorization }
-    private let form: QuadraticForm
+    /// positive definite; `nil` for a fit without covariance.
+    public var covarianceFactorization: QuadraticForm.Factorization? { form?.factorization }
+    /// Whether scores have ranges: false for a fit without covariance (`hasCovariance`), whose
+    /// standard errors and range ends are NaN.
+    public var hasRanges: Bool { form != nil }
+    private let form: QuadraticForm?
     /// `groupEnds[g]` is `groups[g].upperBound`, for the kernel.
     private let groupEnds: [Int]
 
     /// Prepares a scorer: checks the grouping, centers the covariance and factors it.
     ///
     /// - Parameters:
-    ///   - fit: The fitted model; its `covariance`, `centers` and `coefficients` are used.
+    ///   - fit: The fitted model; its `covariance` (when it has one), `centers` and
+    ///     `coefficients` are used.
     ///   - groups: Consecutive column ranges covering `0..<d` in order, one per feature (empty
     ///     ranges allowed); `nil` puts each column in a group of its own.
     /// - Throws: `LinearScorerError` for a grouping that does not cover the columns in order,
@@ -66,7 +70,7 @@ public struct LinearScorer: Sendable {
     public init(fit: LogisticRegressionFit, groups: [Range<Int>]? = nil) throws(LinearScorerError) {
         let d = fit.coefficients.count
         let m = d + 1
-        guard fit.centers.count == d, fit.covariance.count == m * m else {
+        guard fit.centers.count == d, fit.covariance.count == m * m || !fit.hasCovariance else {
             throw .inconsistentFit(coefficients: d, centers: fit.centers.count, covarianceEntries: fit.covariance.count)
         }
         let groups = groups ?? (0..<d).map { $0..<($0 + 1) }
@@ -78,6 +82,15 @@ public struct LinearScorer: Sendable {
         guard next == d else { throw .groupsDoNotCoverColumns(covered: next, columns: d) }
 
         let mu = fit.centers
+        self.groups = groups
+        self.groupEnds = groups.map(\.upperBound)
+        coefficients = fit.coefficients
+        centers = mu
+        centeredIntercept = fit.intercept + zip(mu, fit.coefficients).reduce(0) { $0 + $1.0 * $1.1 }
+        guard fit.hasCovariance else {
+            form = nil
+            return
+        }
         let s = fit.covariance
         // Σ_c = AΣAᵀ with A = [[1, μᵀ], [0, I]]: only row and column 0 change.
         var centered = Matrix(rows: m, columns: m, elements: s)
@@ -99,11 +112,6 @@ public struct LinearScorer: Sendable {
         } catch {
             throw .covariance(error)
         }
-        self.groups = groups
-        self.groupEnds = groups.map(\.upperBound)
-        coefficients = fit.coefficients
-        centers = mu
-        centeredIntercept = fit.intercept + zip(mu, fit.coefficients).reduce(0) { $0 + $1.0 * $1.1 }
     }
 
     /// Scores every row of `features`.
@@ -154,7 +162,8 @@ public struct LinearScorer: Sendable {
         while start < rows.upperBound {
             let count = min(Self.blockRows, rows.upperBound - start)
             centerAndExplain(features, rows: start..<(start + count), into: &block)
-            let variances = form.evaluate(rowsOf: &block.centered, rowCount: count)
+            let variances = form?.evaluate(rowsOf: &block.centered, rowCount: count)
+                ?? [Double](repeating: .nan, count: count)
             block.finish(rowCount: count, variances: variances)
             out.linearPredictor.append(contentsOf: block.eta[0..<count])
             out.standardError.append(contentsOf: block.standardError[0..<count])
@@ -336,7 +345,7 @@ private struct BlockScores {
         high.withUnsafeMutableBufferPointer { high in
             for i in 0..<rowCount {
                 let e = eta[i]
-                let s = max(variances[i], 0).squareRoot()
+                let s = variances[i].isNaN ? .nan : max(variances[i], 0).squareRoot()
                 se[i] = s
                 p[i] = LogisticLoss.probability(eta: e)
                 low[i] = LogisticLoss.probability(eta: e - z * s)

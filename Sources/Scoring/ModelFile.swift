@@ -92,9 +92,14 @@ public enum ModelFile {
         if model.input.featureNames != fit.featureNames {
             throw .corrupted(path: path, detail: "the encoding's features do not match the coefficients' features")
         }
-        if fit.coefficients.count != d || fit.covariance.count != (d + 1) * (d + 1)
+        // A fit above its Hessian-free width has no covariance; every other fit has all of it.
+        let covarianceCount = fit.settings.isHessianFree(features: d) ? 0 : (d + 1) * (d + 1)
+        if fit.coefficients.count != d || fit.covariance.count != covarianceCount
             || fit.centers.count != d || fit.standardDeviations.count != d {
             throw .corrupted(path: path, detail: "the coefficients, covariance and scaling do not all have \(d) features")
+        }
+        if !fit.hasCovariance && model.formatVersion < 4 {
+            throw .corrupted(path: path, detail: "a fit without covariance needs format version 4, not \(model.formatVersion)")
         }
         if model.calibration != nil && model.formatVersion < 3 {
             // Written by hand: Propensity writes a calibrated model as version 3, which readers

@@ -174,7 +174,8 @@ public enum ModelSummary {
             ? "elastic net, λ = \(String(format: "%g", settings.l2)), α = \(String(format: "%g", settings.l1Ratio)) on \(scale) "
                 + "coefficients; \(dropped.count) of \(fit.coefficients.count) dropped"
             : "L2, λ = \(String(format: "%g", settings.l2)) on \(scale) coefficients"
-        let solver = settings.usesL1 ? "proximal Newton iteration" : "Newton iteration"
+        let solver = !fit.hasCovariance ? (settings.usesL1 ? "OWL-QN iteration" : "L-BFGS iteration")
+            : settings.usesL1 ? "proximal Newton iteration" : "Newton iteration"
         let convergence = fit.converged
             ? "yes, after \(fit.iterations) \(solver)\(fit.iterations == 1 ? "" : "s")"
             : "NO: stopped after \(fit.iterations) iterations; treat the estimates with care"
@@ -207,6 +208,8 @@ public enum ModelSummary {
         for row in fit.coefficientTable {
             let cells = droppedNames.contains(row.name) && row.name != "intercept"
                 ? [number(row.estimate), "dropped"]
+                : !fit.hasCovariance
+                ? [number(row.estimate), "", "", "", "", "", row.name == "intercept" ? "" : number(row.oddsRatio)]
                 : [number(row.estimate), number(row.standardError), String(format: "%.3f", row.zValue),
                    String(format: "%.3f", row.pValue), number(row.lower95), number(row.upper95),
                    row.name == "intercept" ? "" : number(row.oddsRatio)]
@@ -214,11 +217,18 @@ public enum ModelSummary {
             lines.append(String(line.reversed().drop { $0 == " " }.reversed()))
         }
         lines.append(rule)
-        if settings.usesL1 {
+        if !fit.hasCovariance {
+            lines.append("No standard errors: with \(fit.coefficients.count) features, more than the \(settings.hessianFreeWidth) for which the")
+            lines.append("Hessian is formed, the fit used only gradients and has no covariance (and scores have no range).")
+        }
+        if settings.usesL1 && !fit.hasCovariance {
+            lines.append("Dropped: the L1 part of the penalty set the coefficient to exactly zero.")
+        }
+        if settings.usesL1 && fit.hasCovariance {
             lines.append("Dropped: the L1 part of the penalty set the coefficient to exactly zero. The others' standard")
             lines.append("errors are from the inverse of the penalized Hessian of the kept columns, as if the choice of")
             lines.append("columns were fixed: they ignore the selection, so p-values and intervals are optimistic.")
-        } else if settings.l2 > 0 {
+        } else if settings.l2 > 0 && fit.hasCovariance {
             lines.append("Standard errors are from the inverse of the penalized Hessian; p-values and intervals")
             lines.append("of a penalized fit are approximate (shrunk towards zero).")
         }
@@ -247,7 +257,8 @@ public struct ModelReport: Codable, Equatable, Sendable {
     public let intercept: Double
     /// Coefficient by feature name.
     public let coefficients: [String: Double]
-    /// Standard error by feature name, and `intercept`.
+    /// Standard error by feature name, and `intercept`; this and the z-values, p-values and
+    /// intervals are empty for a fit without covariance.
     public let standardErrors: [String: Double]
     /// Wald z by feature name, and `intercept`.
     public let zValues: [String: Double]
@@ -291,15 +302,17 @@ public struct ModelReport: Codable, Equatable, Sendable {
         let dropped = Set(fit.droppedFeatures)
         // A dropped coefficient has no standard error (its z would be 0/0).
         let table = fit.coefficientTable.filter { !dropped.contains($0.name) || $0.name == "intercept" }
+        // Without a covariance there are no standard errors, z, p-values or intervals.
+        let inferential = fit.hasCovariance ? table : []
         func byName(_ value: (CoefficientEstimate) -> Double) -> [String: Double] {
-            Dictionary(table.map { ($0.name, value($0)) }, uniquingKeysWith: { a, _ in a })
+            Dictionary(inferential.map { ($0.name, value($0)) }, uniquingKeysWith: { a, _ in a })
         }
         intercept = fit.intercept
         coefficients = Dictionary(zip(fit.featureNames, fit.coefficients).map { ($0, $1) }, uniquingKeysWith: { a, _ in a })
         standardErrors = byName(\.standardError)
         zValues = byName(\.zValue)
         pValues = byName(\.pValue)
-        confidenceIntervals = Dictionary(table.map { ($0.name, [$0.lower95, $0.upper95]) }, uniquingKeysWith: { a, _ in a })
+        confidenceIntervals = Dictionary(inferential.map { ($0.name, [$0.lower95, $0.upper95]) }, uniquingKeysWith: { a, _ in a })
         oddsRatios = Dictionary(table.dropFirst().map { ($0.name, $0.oddsRatio) }, uniquingKeysWith: { a, _ in a })
         featureNames = fit.featureNames
         logLikelihood = fit.logLikelihood

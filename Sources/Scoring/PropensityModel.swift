@@ -9,17 +9,19 @@ import Training
 /// with the coefficients, so scoring cannot drift from training.
 public struct PropensityModel: Codable, Equatable, Sendable {
     /// The newest model file format this version of Propensity writes and reads.
-    public static let currentFormatVersion = 3
+    public static let currentFormatVersion = 4
     /// The format versions this version of Propensity reads. A model is written in the lowest
-    /// version that holds it: 3 when it has a calibration (which a reader of version 2 would
-    /// ignore, giving uncalibrated probabilities without a word), else 2.
-    public static let readableFormatVersions = 2...3
+    /// version that holds it: 4 when its fit has no covariance (a wide fit, which readers of
+    /// version 3 would call corrupted), 3 when it has a calibration (which a reader of
+    /// version 2 would ignore, giving uncalibrated probabilities without a word), else 2.
+    public static let readableFormatVersions = 2...4
     /// The value of `format`, which identifies a Propensity model file.
     public static let formatName = "propensity-model"
 
     /// Always `propensity-model`.
     public let format: String
-    /// The file format version: 3 for a model with a calibration, else 2.
+    /// The file format version: 4 for a fit without covariance, 3 for a model with a
+    /// calibration, else 2.
     public let formatVersion: Int
     /// The version of Propensity that trained the model.
     public let packageVersion: String
@@ -56,7 +58,7 @@ public struct PropensityModel: Codable, Equatable, Sendable {
                 validation: Evaluation? = nil, penaltySearch: PenaltySearchResult? = nil, grades: GradeScale,
                 trainingData: DataFingerprint, calibration: ModelCalibration? = nil, trainedAt: Date = Date()) {
         self.format = Self.formatName
-        self.formatVersion = calibration == nil ? 2 : Self.currentFormatVersion
+        self.formatVersion = !fit.hasCovariance ? 4 : calibration != nil ? 3 : 2
         self.packageVersion = PropensityVersion.current
         self.trainedAt = Timestamp.string(from: trainedAt.timeIntervalSince1970.rounded(.down))
         self.input = input

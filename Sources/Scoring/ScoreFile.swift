@@ -10,7 +10,7 @@ import Foundation
 /// |---|---|
 /// | `lead_id` | the lead's id |
 /// | `probability` | the close probability, 6 decimals |
-/// | `probability_low`, `probability_high` | its 90% range |
+/// | `probability_low`, `probability_high` | its 90% range; empty (`null`) for a model without covariance, fitted above its Hessian-free width |
 /// | `score`, `grade` | `round(100·probability)`, and A–D by the model's cut points |
 /// | `score_7d_ago`, `score_change` | the score as of 7 days before (the trend window), and the change; empty for a lead that was not yet an SQL then |
 /// | `raising_1` … `raising_3` | the features raising the odds most, as `words: +0.61` |
@@ -46,7 +46,8 @@ public enum ScoreFile {
                 out.appendCSVField(scored.leadID(k))
                 for value in [scores.probability[k], scores.low[k], scores.high[k]] {
                     out.append(byte: 0x2C)
-                    out.appendFixed6(value)
+                    // A model without covariance has no range: the fields stay empty.
+                    if !value.isNaN { out.appendFixed6(value) }
                 }
                 out.append(",\(scores.score[k]),\(scores.grade(k).rawValue),")
                 if earlier >= 0 { out.append("\(earlier),\(scores.score[k] - earlier)") } else { out.append(byte: 0x2C) }
@@ -62,7 +63,7 @@ public enum ScoreFile {
                 for (key, value) in [("probability", scores.probability[k]), ("probability_low", scores.low[k]),
                                      ("probability_high", scores.high[k])] {
                     out.append(",\"\(key)\":")
-                    out.appendFixed6(value)
+                    if value.isNaN { out.append("null") } else { out.appendFixed6(value) }
                 }
                 out.append(",\"score\":\(scores.score[k]),\"grade\":\"\(scores.grade(k).rawValue)\",\"\(trend)\":")
                 out.append(earlier >= 0 ? "\(earlier),\"score_change\":\(scores.score[k] - earlier)" : "null,\"score_change\":null")

@@ -46,8 +46,14 @@ public struct LeadScores: Sendable {
             let z = LinearScorer.rangeQuantile
             for i in 0..<block.count {
                 let eta = block.linearPredictor[i], se = block.standardError[i]
-                let ends = calibrator.range(logOdds: eta - z * se, eta + z * se)
                 probability.append(calibrator.probability(logOdds: eta))
+                guard !se.isNaN else {
+                    // A fit without covariance has no range to map.
+                    low.append(.nan)
+                    high.append(.nan)
+                    continue
+                }
+                let ends = calibrator.range(logOdds: eta - z * se, eta + z * se)
                 low.append(ends.low)
                 high.append(ends.high)
             }

@@ -58,6 +58,27 @@ extension LogisticRegression {
                                  iterations: sampledIterations + solution.iterations)
     }
 
+    /// Fits without forming the Hessian, by L-BFGS (OWL-QN when some L1 weight is positive)
+    /// from `start`: for more features than `hessianFreeWidth`.
+    ///
+    /// - Parameters:
+    ///   - problem: The objective and L1 weights (all zero for a pure L2 penalty).
+    ///   - start: The starting point in standardized coordinates.
+    ///   - free: The coordinates that may move; `nil` means all.
+    ///   - onStep: Called after each accepted step.
+    /// - Returns: The fit, without covariance; `maxAbsGradient` is the largest KKT violation
+    ///   and `newtonDecrement` the L-BFGS estimate `½vᵀBv` (see `QuasiNewtonSolver`).
+    func fitWithoutHessian<Source>(_ problem: ElasticNetProblem<Source>, from start: [Double], free: [Bool]?,
+                                   onStep: ((NewtonStep) -> Void)?) throws(TrainingError) -> LogisticRegressionFit {
+        let weightSum = problem.moments.weightSum
+        let solver = QuasiNewtonSolver(gradientTolerance: tolerance * weightSum,
+                                       decrementTolerance: 1e-4 * tolerance * weightSum,
+                                       maxIterations: quasiNewtonIterations)
+        let solution = try solver.minimize(problem.objective, l1: problem.l1, from: start, free: free, onStep: onStep)
+        return penalizedFit(problem, solution: solution, exact: solution.evaluation, covariance: nil,
+                            iterations: solution.iterations)
+    }
+
     /// The fit report for a proximal Newton solution, with the covariance of the selected
     /// coefficients.
     ///
@@ -66,7 +87,6 @@ extension LogisticRegression {
     /// fixed; rows and columns of dropped coefficients are zero.
     func elasticNetFit<Source>(_ problem: ElasticNetProblem<Source>, solution: ProximalNewtonSolution,
                                exact: ObjectiveEvaluation, iterations: Int) throws(TrainingError) -> LogisticRegressionFit {
-        let objective = problem.objective
         let x = solution.parameters
         let p = x.count
         let selected = [0] + (1..<p).filter { x[$0] != 0 }
@@ -84,7 +104,18 @@ extension LogisticRegression {
         } catch {
             throw .numerical(error)
         }
-        // The KKT certificate over every coordinate, with the exact gradient.
+        return penalizedFit(problem, solution: solution, exact: exact, covariance: covariance, iterations: iterations)
+    }
+
+    /// The fit report for a penalized solution: the KKT certificate with the exact gradient,
+    /// the objective and likelihoods, and the covariance (in standardized coordinates) if there
+    /// is one.
+    private func penalizedFit<Source>(_ problem: ElasticNetProblem<Source>, solution: ProximalNewtonSolution,
+                                      exact: ObjectiveEvaluation, covariance: Matrix?,
+                                      iterations: Int) -> LogisticRegressionFit {
+        let objective = problem.objective
+        let x = solution.parameters
+        let p = x.count
         let violation = ProximalNewtonSolver.kktViolation(gradient: exact.gradient!, parameters: x, l1: problem.l1)
         let (intercept, beta) = objective.originalScale(x)
         var ridge = 0.0, lasso = 0.0
@@ -98,7 +129,9 @@ extension LogisticRegression {
         let nullLogLikelihood = weightSum * (rate * log(rate) + (1 - rate) * log1p(-rate))
         return LogisticRegressionFit(
             featureNames: problem.featureNames, intercept: intercept, coefficients: beta,
-            covariance: originalScaleCovariance(covariance, centers: objective.centers, scales: objective.scales).elements,
+            covariance: covariance.map {
+                originalScaleCovariance($0, centers: objective.centers, scales: objective.scales).elements
+            } ?? [],
             settings: self, centers: moments.means, standardDeviations: moments.standardDeviations,
             observationCount: moments.count, weightSum: weightSum, positiveRate: rate,
             objective: exact.value + lasso,

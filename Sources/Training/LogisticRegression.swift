@@ -15,7 +15,10 @@ import LinearAlgebra
 ///
 /// With `α > 0` the L1 part sets some coefficients exactly to zero (`droppedFeatures` of the
 /// fit) and the solver is proximal Newton with coordinate descent (`ProximalNewtonSolver`);
-/// otherwise it is Newton's method with a Cholesky-factored Hessian.
+/// otherwise it is Newton's method with a Cholesky-factored Hessian. Above `hessianFreeWidth`
+/// features (wide data: hashed or one-hot columns) neither forms the `(d + 1)²` Hessian: the
+/// solver is L-BFGS, or OWL-QN with an L1 part (`QuasiNewtonSolver`), and the fit has no
+/// covariance.
 ///
 ///     let fit = try LogisticRegression(l2: 1).fit(data)
 ///     print(fit.coefficientTable)
@@ -40,6 +43,20 @@ public struct LogisticRegression: Codable, Equatable, Sendable {
     /// the exact Hessian is computed once at the end to certify convergence and give the
     /// covariance; default 100,000. The gradient is always exact, so the solution is the same.
     public var hessianSampleRows: Int
+    /// Above this many features the fit never forms the `(d + 1)²` Hessian: it uses L-BFGS
+    /// (OWL-QN with an L1 part, `QuasiNewtonSolver`) on values and gradients, with the same
+    /// objective, tolerance and convergence report, and the fit has no covariance (so no
+    /// standard errors and no score ranges); default 1,000 (`defaultHessianFreeWidth`).
+    public var hessianFreeWidth: Int = Self.defaultHessianFreeWidth
+    /// The most L-BFGS steps of a fit above `hessianFreeWidth`; default 5,000.
+    public var quasiNewtonIterations: Int = Self.defaultQuasiNewtonIterations
+
+    /// The default `hessianFreeWidth`. Past 1,000 features the covariance alone is a million
+    /// numbers in the model file and `d²` operations per scored row for its range, and a Newton
+    /// step's `dsyrk` pass costs as much as a whole L-BFGS fit (Benchmarks/README.md).
+    public static let defaultHessianFreeWidth = 1000
+    /// The default `quasiNewtonIterations`.
+    public static let defaultQuasiNewtonIterations = 5000
 
     /// Creates a trainer.
     ///
@@ -79,7 +96,7 @@ public struct LogisticRegression: Codable, Equatable, Sendable {
     }
 
     private enum CodingKeys: String, CodingKey {
-        case l2, l1Ratio, standardize, tolerance, maxIterations, hessianSampleRows
+        case l2, l1Ratio, standardize, tolerance, maxIterations, hessianSampleRows, hessianFreeWidth, quasiNewtonIterations
     }
 
     public init(from decoder: any Decoder) throws {
@@ -91,6 +108,9 @@ public struct LogisticRegression: Codable, Equatable, Sendable {
         tolerance = try container.decode(Double.self, forKey: .tolerance)
         maxIterations = try container.decode(Int.self, forKey: .maxIterations)
         hessianSampleRows = try container.decode(Int.self, forKey: .hessianSampleRows)
+        hessianFreeWidth = try container.decodeIfPresent(Int.self, forKey: .hessianFreeWidth) ?? Self.defaultHessianFreeWidth
+        quasiNewtonIterations = try container.decodeIfPresent(Int.self, forKey: .quasiNewtonIterations)
+            ?? Self.defaultQuasiNewtonIterations
     }
 
     public func encode(to encoder: any Encoder) throws {
@@ -102,7 +122,15 @@ public struct LogisticRegression: Codable, Equatable, Sendable {
         try container.encode(tolerance, forKey: .tolerance)
         try container.encode(maxIterations, forKey: .maxIterations)
         try container.encode(hessianSampleRows, forKey: .hessianSampleRows)
+        // Likewise written only when not the default.
+        if hessianFreeWidth != Self.defaultHessianFreeWidth { try container.encode(hessianFreeWidth, forKey: .hessianFreeWidth) }
+        if quasiNewtonIterations != Self.defaultQuasiNewtonIterations {
+            try container.encode(quasiNewtonIterations, forKey: .quasiNewtonIterations)
+        }
     }
+
+    /// Whether a fit on `features` columns goes without the Hessian (more than `hessianFreeWidth`).
+    public func isHessianFree(features: Int) -> Bool { features > hessianFreeWidth }
 
     /// Whether the fit uses the L1 part of the penalty (`λ > 0` and `α > 0`).
     public var usesL1: Bool { l2 > 0 && l1Ratio > 0 }
@@ -126,7 +154,9 @@ public struct LogisticRegression: Codable, Equatable, Sendable {
     /// gradient and Hessian together), plus value-only passes when a step is shortened, and
     /// without a penalty one more to look for rows fitted with certainty. On more than
     /// `4 × hessianSampleRows` rows the Newton steps sum the Hessian over a sample of blocks
-    /// (`dsyrk` on a fraction of the rows) and one exact Hessian pass ends the fit.
+    /// (`dsyrk` on a fraction of the rows) and one exact Hessian pass ends the fit. Above
+    /// `hessianFreeWidth` features, each L-BFGS step takes one pass for value and gradient
+    /// (more when the step is shortened), and no pass forms the Hessian.
     ///
     /// - Parameters:
     ///   - source: The rows.
@@ -134,12 +164,15 @@ public struct LogisticRegression: Codable, Equatable, Sendable {
     ///   - threads: Threads for each pass when `source` is an `IndexedRowBlockSource`;
     ///     default 1. The result is the same, bit for bit, for any count.
     ///   - onStep: Called after each Newton step, for progress reports; default none.
-    /// - Returns: The fit, with coefficients on the original scale and their covariance.
+    /// - Returns: The fit, with coefficients on the original scale and their covariance (none
+    ///   above `hessianFreeWidth` features).
     /// - Throws: `TrainingError.noRows`, `.singleClass`, `.constantColumns`; without a penalty
     ///   also `.fewerRowsThanParameters`, `.collinearColumns`, `.perfectSeparation` and
-    ///   `.quasiCompleteSeparation`; `.invalidSetting` for a bad `l2`.
+    ///   `.quasiCompleteSeparation`; `.invalidSetting` for a bad `l2`, or for no penalty above
+    ///   `hessianFreeWidth` features.
     /// - Complexity: O(n·d²) per exact Newton step (BLAS `dsyrk`), O(n·d + m·d²) per step
-    ///   with a Hessian sampled on m rows; typically 5–10 steps.
+    ///   with a Hessian sampled on m rows; typically 5–10 steps. Above `hessianFreeWidth`,
+    ///   O(n·d) per L-BFGS step; typically 20–100 steps.
     public func fit<Source: RowBlockSource>(_ source: Source, featureNames: [String], threads: Int = 1,
                                             onStep: ((NewtonStep) -> Void)? = nil) throws(TrainingError) -> LogisticRegressionFit {
         guard l2.isFinite && l2 >= 0 else {
@@ -168,6 +201,18 @@ public struct LogisticRegression: Codable, Equatable, Sendable {
         let rate = positiveWeight / weightSum
         let start = [log(rate / (1 - rate))] + [Double](repeating: 0, count: d)
         let stride = hessianSampleRows > 0 ? source.rowCount / hessianSampleRows : 0
+        if isHessianFree(features: d) {
+            guard penalized else {
+                throw .invalidSetting("\(d) features are more than the \(hessianFreeWidth) for which the Hessian is formed, "
+                    + "and without it a fit cannot check for collinear columns or give standard errors; "
+                    + "set a penalty (an L2 penalty or the elastic net) for this many features.")
+            }
+            let lasso = usesL1 ? l2 * l1Ratio : 0
+            let l1 = [0] + scales.map { standardize ? lasso : lasso * $0 }
+            let problem = ElasticNetProblem(objective: objective, l1: l1, featureNames: featureNames,
+                                            moments: moments, rate: rate)
+            return try fitWithoutHessian(problem, from: start, free: nil, onStep: onStep)
+        }
         if usesL1 {
             let lasso = l2 * l1Ratio
             let l1 = [0] + scales.map { standardize ? lasso : lasso * $0 }

@@ -13,7 +13,8 @@ public struct LogisticRegressionFit: Codable, Equatable, Sendable {
     /// The covariance of `(b, β)`: the inverse of the objective's Hessian at the solution,
     /// (d + 1) × (d + 1) row-major, the intercept first. With a penalty, this is the inverse of
     /// the penalized Hessian (a Bayesian posterior covariance under the Gaussian prior the
-    /// penalty implies).
+    /// penalty implies). Empty when the fit went without the Hessian (more features than
+    /// `LogisticRegression.hessianFreeWidth`): see `hasCovariance`.
     public let covariance: [Double]
     /// The settings the model was fitted with.
     public let settings: LogisticRegression
@@ -64,17 +65,21 @@ public struct LogisticRegressionFit: Codable, Equatable, Sendable {
     /// The Bayesian information criterion: `−2ℓ + k·log N`, with `N = Σ sᵢ`.
     public var bic: Double { -2 * logLikelihood + Double(parameterCount) * log(weightSum) }
 
-    /// The covariance as a matrix.
-    public var covarianceMatrix: Matrix {
-        Matrix(rows: parameterCount, columns: parameterCount, elements: covariance)
+    /// Whether the fit has a covariance (and so standard errors and score ranges): false for a
+    /// fit that went without the Hessian.
+    public var hasCovariance: Bool { !covariance.isEmpty }
+
+    /// The covariance as a matrix; `nil` without one (see `hasCovariance`).
+    public var covarianceMatrix: Matrix? {
+        hasCovariance ? Matrix(rows: parameterCount, columns: parameterCount, elements: covariance) : nil
     }
 
-    /// The standard error of the intercept.
-    public var interceptStandardError: Double { covariance[0].squareRoot() }
+    /// The standard error of the intercept; NaN without a covariance.
+    public var interceptStandardError: Double { hasCovariance ? covariance[0].squareRoot() : .nan }
 
-    /// The standard errors of the coefficients.
+    /// The standard errors of the coefficients; NaN without a covariance.
     public var standardErrors: [Double] {
-        (1..<parameterCount).map { covariance[$0 * parameterCount + $0].squareRoot() }
+        (1..<parameterCount).map { hasCovariance ? covariance[$0 * parameterCount + $0].squareRoot() : .nan }
     }
 
     /// The coefficient table: the intercept first, then each feature.

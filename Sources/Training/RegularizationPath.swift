@@ -29,6 +29,9 @@ public struct RegularizationPath: Sendable {
     public var tolerance: Double
     /// The most proximal Newton steps per penalty; default 100.
     public var maxIterations: Int
+    /// Above this many features each penalty is fitted without the Hessian, by OWL-QN (see
+    /// `LogisticRegression.hessianFreeWidth`); default 1,000.
+    public var hessianFreeWidth = LogisticRegression.defaultHessianFreeWidth
 
     /// Creates a path.
     ///
@@ -59,8 +62,10 @@ public struct RegularizationPath: Sendable {
 
     /// The trainer that fits one point of this path on its own.
     public func regression(lambda: Double) -> LogisticRegression {
-        LogisticRegression(lambda: lambda, l1Ratio: l1Ratio, standardize: standardize, tolerance: tolerance,
-                           maxIterations: maxIterations)
+        var trainer = LogisticRegression(lambda: lambda, l1Ratio: l1Ratio, standardize: standardize, tolerance: tolerance,
+                                         maxIterations: maxIterations)
+        trainer.hessianFreeWidth = hessianFreeWidth
+        return trainer
     }
 
     /// Fits the path.
@@ -75,7 +80,8 @@ public struct RegularizationPath: Sendable {
     /// - Returns: Every point of the path.
     /// - Throws: `TrainingError.noRows`, `.singleClass`, `.constantColumns`, `.invalidSetting`,
     ///   or a solver failure.
-    /// - Complexity: Per penalty usually one or two passes with the Hessian, O(n·d²) each.
+    /// - Complexity: Per penalty usually one or two passes with the Hessian, O(n·d²) each;
+    ///   above `hessianFreeWidth` features, tens of passes of O(n·d) each.
     public func fit<Source: RowBlockSource>(_ source: Source, featureNames: [String], lambdas: [Double]? = nil,
                                             threads: Int = 1,
                                             onPoint: ((PathPoint) -> Void)? = nil) throws(TrainingError) -> PathFit {
@@ -106,14 +112,24 @@ public struct RegularizationPath: Sendable {
 
         // At the intercept-only point the coefficients' gradient is the loss gradient.
         var x = [log(rate / (1 - rate))] + [Double](repeating: 0, count: d)
-        var current = try objective(0).evaluate(at: x, order: .hessian)
+        let hessianFree = d > hessianFreeWidth
+        var current = try objective(0).evaluate(at: x, order: hessianFree ? .gradient : .hessian)
         let alpha = max(l1Ratio, 1e-3)
         let lambdaMax = (0..<d).map { abs(current.gradient![$0 + 1]) / (alpha * l1Unit[$0]) }.max() ?? 0
         let grid = lambdas?.sorted(by: >) ?? self.grid(lambdaMax: lambdaMax, rows: moments.count, features: d)
 
-        let solver = ProximalNewtonSolver(gradientTolerance: tolerance * weightSum,
+        let newton = ProximalNewtonSolver(gradientTolerance: tolerance * weightSum,
                                           decrementTolerance: 1e-4 * tolerance * weightSum,
                                           maxIterations: maxIterations)
+        var quasiNewton = QuasiNewtonSolver(gradientTolerance: newton.gradientTolerance,
+                                            decrementTolerance: newton.decrementTolerance)
+        quasiNewton.maxIterations = regression(lambda: 1).quasiNewtonIterations
+        func minimize(_ lambda: Double, _ l1: [Double], from x: [Double], free: [Bool],
+                      initial: ObjectiveEvaluation) throws(TrainingError) -> ProximalNewtonSolution {
+            hessianFree
+                ? try quasiNewton.minimize(objective(lambda), l1: l1, from: x, free: free, initial: initial)
+                : try newton.minimize(objective(lambda), l1: l1, from: x, free: free, initial: initial)
+        }
         var previousLambda = max(lambdaMax, grid[0])
         var previousRidge = 0.0   // the L2 weight per unit in `current`
         var points: [PathPoint] = []
@@ -127,23 +143,22 @@ public struct RegularizationPath: Sendable {
                 let change = (ridge - previousRidge) * l2Unit[j]
                 start.value += 0.5 * change * x[j + 1] * x[j + 1]
                 start.gradient![j + 1] += change * x[j + 1]
-                start.hessian![j + 1, j + 1] += change
+                if !hessianFree { start.hessian![j + 1, j + 1] += change }
             }
             // The sequential strong rule, on the loss gradient at the last solution.
             var free = [true] + (0..<d).map { j in
                 x[j + 1] != 0 || abs(start.gradient![j + 1]) >= alpha * l1Unit[j] * (2 * lambda - previousLambda)
             }
             let strongSetSize = free.dropFirst().filter { $0 }.count
-            var solution = try solver.minimize(objective(lambda), l1: l1, from: x, free: free, initial: start)
+            var solution = try minimize(lambda, l1, from: x, free: free, initial: start)
             var additions = 0
             while true {
                 let g = solution.evaluation.gradient!
-                let violators = (1..<(d + 1)).filter { !free[$0] && abs(g[$0]) > l1[$0] + solver.gradientTolerance }
+                let violators = (1..<(d + 1)).filter { !free[$0] && abs(g[$0]) > l1[$0] + newton.gradientTolerance }
                 guard !violators.isEmpty else { break }
                 additions += violators.count
                 for k in violators { free[k] = true }
-                solution = try solver.minimize(objective(lambda), l1: l1, from: solution.parameters, free: free,
-                                               initial: solution.evaluation)
+                solution = try minimize(lambda, l1, from: solution.parameters, free: free, initial: solution.evaluation)
             }
             x = solution.parameters
             current = solution.evaluation

@@ -207,7 +207,7 @@ struct BadInputCatalogueTests {
     }
 
     @Test("A model of another format version, cut short, or holding NaN is refused by score", arguments: [
-        "version 1", "version 4", "cut short", "NaN",
+        "version 1", "version 5", "cut short", "NaN",
     ])
     func damagedModel(kind: String) throws {
         let directory = try export()
@@ -217,7 +217,7 @@ struct BadInputCatalogueTests {
         var text = try String(contentsOf: url, encoding: .utf8)
         switch kind {
         case "version 1": text = text.replacingOccurrences(of: "\"formatVersion\" : 2", with: "\"formatVersion\" : 1")
-        case "version 4": text = text.replacingOccurrences(of: "\"formatVersion\" : 2", with: "\"formatVersion\" : 4")
+        case "version 5": text = text.replacingOccurrences(of: "\"formatVersion\" : 2", with: "\"formatVersion\" : 5")
         case "cut short": text = String(text.prefix(text.count * 2 / 3))
         default: text = text.replacing(/"intercept" : [-0-9.e]+/, with: "\"intercept\" : NaN")
         }
@@ -227,8 +227,8 @@ struct BadInputCatalogueTests {
         #expect(run.status == 1)
         #expect(!FileManager.default.fileExists(atPath: out.path))
         let expected = switch kind {
-        case "version 1", "version 4":
-            "\(url.path) is a model of format version \(kind.last!); this Propensity (0.1.0) reads versions 2 to 3. Retrain the model with this version."
+        case "version 1", "version 5":
+            "\(url.path) is a model of format version \(kind.last!); this Propensity (0.1.0) reads versions 2 to 4. Retrain the model with this version."
         default:
             "The model file \(url.path) is damaged or was edited by hand: it is not valid JSON (cut short, or holding a number "
                 + "JSON cannot, such as NaN or 1e999). Retrain the model or restore the file."

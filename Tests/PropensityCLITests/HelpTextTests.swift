@@ -65,6 +65,11 @@ struct HelpTextTests {
             down, warm-started, in each time-ordered fold, and keeps the penalty with the lowest held-out
             log-loss (--one-se: the largest within one standard error of it).
 
+            Above --hessian-free-width feature columns (1000; hashed or one-hot features can make tens of
+            thousands), the fit never forms the Hessian: it runs L-BFGS (OWL-QN for the elastic net) on the
+            same objective to the same tolerance, and the model has no covariance, so no standard errors and no
+            score ranges. Such a fit needs a penalty.
+
             The fit summary is printed; the model file is written atomically, and not at all if anything fails.
 
             USAGE: propensity train [<options>] --data <path> --out <model.json>
@@ -99,6 +104,9 @@ struct HelpTextTests {
                                       instead of the best.
               --path-length <n>       With --lambda auto, the number of penalties on the path, from λ_max down
                                       to λ_max/1000. (default: 100)
+              --hessian-free-width <n>
+                                      Above this many feature columns, fit with L-BFGS from gradients alone,
+                                      without the Hessian: no standard errors or score ranges. (default: 1000)
               --holdout <fraction>    With --spec, the share of closed leads, most recently closed, held out of
                                       the fit to validate on (0 fits on all). (default: 0.2)
               --calibration <method>  With --spec, calibrate the probabilities on the held-out leads: none,

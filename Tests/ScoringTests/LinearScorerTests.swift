@@ -67,6 +67,19 @@ struct LinearScorerTests {
         #expect(!s.probability.contains { $0.isNaN } && !s.low.contains { $0.isNaN } && !s.high.contains { $0.isNaN })
     }
 
+    @Test("A fit without covariance scores the same η, p and reasons, with NaN standard errors and ranges")
+    func withoutCovariance() throws {
+        let f = Self.fixture
+        let full = try LinearScorer(fit: f.fit, groups: f.ranges).score(f.matrix, threads: 2)
+        let scorer = try LinearScorer(fit: makeFit(intercept: f.intercept, coefficients: f.coefficients, covariance: [],
+                                                   centers: f.centers), groups: f.ranges)
+        #expect(!scorer.hasRanges && scorer.covarianceFactorization == nil)
+        let s = scorer.score(f.matrix, threads: 2)
+        #expect(s.linearPredictor == full.linearPredictor && s.probability == full.probability)
+        #expect(s.topPositiveGroups == full.topPositiveGroups && s.topNegativeContributions == full.topNegativeContributions)
+        #expect(s.standardError.allSatisfy(\.isNaN) && s.low.allSatisfy(\.isNaN) && s.high.allSatisfy(\.isNaN))
+    }
+
     @Test("Any thread count gives the same bits")
     func threadInvariance() throws {
         let f = Self.fixture

@@ -106,6 +106,27 @@ struct ModelFileTests {
         }
     }
 
+    @Test("A model without covariance is format version 4 and reads back; marked 3 by hand, or given the width of a Newton fit, it is refused")
+    func aModelWithoutCovariance() throws {
+        let model = try spectorModel(l2: 1, hessianFreeWidth: 2)
+        #expect(!model.fit.hasCovariance && model.formatVersion == 4)
+        let url = try makeTemporaryDirectory().appendingPathComponent("model.json")
+        try ModelFile.write(model, to: url)
+        #expect(try ModelFile.read(from: url) == model)
+        let older = try editedModelFile(model) { $0["formatVersion"] = 3 }
+        #expect(readingError(older) == .corrupted(path: older.path, detail: "a fit without covariance needs format version 4, not 3"))
+        // Three features are within a width of 3, so the fit should have its covariance.
+        let narrow = try editedModelFile(model) { object in
+            var fit = object["fit"] as! [String: Any]
+            var settings = fit["settings"] as! [String: Any]
+            settings["hessianFreeWidth"] = 3
+            fit["settings"] = settings
+            object["fit"] = fit
+        }
+        #expect(readingError(narrow) == .corrupted(path: narrow.path,
+                                                   detail: "the coefficients, covariance and scaling do not all have 3 features"))
+    }
+
     @Test func awkwardDoublesSurviveAWriteAndRead() throws {
         let encoding = try JSONDecoder().decode(
             FlatTableEncoding.self, from: Data(#"{"columns":[{"numeric":{"name":"a"}},{"numeric":{"name":"b"}}]}"#.utf8))
@@ -177,10 +198,10 @@ struct ModelFileTests {
     @Test func anotherFormatVersionIsUnsupported() throws {
         let url = try editedModelFile(try spectorModel()) { $0["formatVersion"] = 1 }
         let error = readingError(url)
-        #expect(error == .unsupportedVersion(path: url.path, found: 1, supported: 2...3))
+        #expect(error == .unsupportedVersion(path: url.path, found: 1, supported: 2...4))
         #expect(
             error?.description
-                == "\(url.path) is a model of format version 1; this Propensity (0.1.0) reads versions 2 to 3. "
+                == "\(url.path) is a model of format version 1; this Propensity (0.1.0) reads versions 2 to 4. "
                 + "Retrain the model with this version.")
     }
 

@@ -9,10 +9,12 @@ let spectorData = fixturesDirectory.appendingPathComponent("data/spector_logit.c
 
 /// A model of GRADE on GPA, TUCE and PSI trained on `spectorData` with penalty `l2`, as
 /// `propensity train` assembles one.
-func spectorModel(l2: Double = 0) throws -> PropensityModel {
+func spectorModel(l2: Double = 0, hessianFreeWidth: Int = LogisticRegression.defaultHessianFreeWidth) throws -> PropensityModel {
     let set = try LabelledFlatTable(FlatTable(contentsOf: spectorData), label: "GRADE")
     let data = try TrainingData(features: set.features, labels: set.labels, featureNames: set.encoding.featureNames)
-    let fit = try LogisticRegression(l2: l2, standardize: true).fit(data)
+    var trainer = LogisticRegression(l2: l2, standardize: true)
+    trainer.hessianFreeWidth = hessianFreeWidth
+    let fit = try trainer.fit(data)
     return PropensityModel(
         label: LabelDefinition(column: "GRADE", positive: nil), weightColumn: nil, encoding: set.encoding, fit: fit,
         trainingMetrics: ClassificationMetrics(probabilities: fit.probabilities(set.features), labels: set.labels),

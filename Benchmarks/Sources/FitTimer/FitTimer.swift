@@ -51,6 +51,9 @@ struct FitTimer: ParsableCommand {
     @Option(help: "The elastic-net mixing α (the L1 share of the penalty --l2); 0 is pure L2.")
     var l1Ratio: Double = 0
 
+    @Option(help: "Above this many columns the fit goes without the Hessian (L-BFGS, OWL-QN with --l1-ratio), as the trainer's hessianFreeWidth; 0 forces it.")
+    var hessianFreeWidth: Int = LogisticRegression.defaultHessianFreeWidth
+
     @Option(help: "Comma-separated penalties: fit this regularization path (warm-started, largest first) instead of one fit; each point's objective and coefficients are printed.")
     var path: String?
 
@@ -72,6 +75,7 @@ struct FitTimer: ParsableCommand {
         var trainer = LogisticRegression(l2: l2, standardize: standardize, tolerance: tolerance,
                                          hessianSampleRows: hessianSampleRows)
         trainer.l1Ratio = l1Ratio
+        trainer.hessianFreeWidth = hessianFreeWidth
         let clock = ContinuousClock()
         var runs: [Double] = []
         var fitRuns: [Double] = []
@@ -96,7 +100,7 @@ struct FitTimer: ParsableCommand {
             seconds: median(runs), runs: runs, fitSeconds: median(fitRuns),
             objective: fit.objective, iterations: fit.iterations, converged: fit.converged,
             maxAbsGradient: fit.maxAbsGradient, intercept: fit.intercept,
-            coefficients: fit.coefficients, standardErrors: fit.standardErrors,
+            coefficients: fit.coefficients, standardErrors: fit.hasCovariance ? fit.standardErrors : nil,
             threads: threads, rows: rows, columns: columns, l2: l2, standardize: standardize)
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]
@@ -106,7 +110,8 @@ struct FitTimer: ParsableCommand {
     /// Times `RegularizationPath.fit` over `lambdas` and prints one JSON object: the median
     /// seconds (validation of the rows included) and each point's objective and coefficients.
     func runPath(_ lambdas: [Double], features: Matrix, labels: [Double], threads: Int) throws {
-        let path = RegularizationPath(l1Ratio: l1Ratio, standardize: standardize, tolerance: tolerance)
+        var path = RegularizationPath(l1Ratio: l1Ratio, standardize: standardize, tolerance: tolerance)
+        path.hessianFreeWidth = hessianFreeWidth
         let clock = ContinuousClock()
         var runs: [Double] = []
         var last: PathFit?
@@ -165,7 +170,8 @@ struct FitTimer: ParsableCommand {
         let maxAbsGradient: Double
         let intercept: Double
         let coefficients: [Double]
-        let standardErrors: [Double]
+        /// Absent for a fit without the Hessian, which has no covariance.
+        let standardErrors: [Double]?
         let threads: Int
         let rows: Int
         let columns: Int

@@ -76,7 +76,7 @@ struct ScoreTimer: ParsableCommand {
             rows: rows, columns: columns, groups: groups, threads: threads, seconds: median, runs: runs,
             cpuSeconds: cpuMedian, cpuRuns: cpuRuns, rowsPerCPUSecond: Double(rows) / cpuMedian,
             rowsPerSecond: Double(rows) / median, rowsPerSecondPerThread: Double(rows) / median / Double(threads),
-            factorization: scorer.covarianceFactorization.rawValue, checksum: checksum)
+            factorization: scorer.covarianceFactorization?.rawValue ?? "none", checksum: checksum)
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]
         print(String(decoding: try encoder.encode(report), as: UTF8.self))

@@ -1,0 +1,103 @@
+import Foundation
+import TestSupport
+import Testing
+
+/// A model fitted without the Hessian (`train --hessian-free-width`), through every command
+/// that reads a model: the same coefficients as the Newton fit, and no standard errors or
+/// ranges anywhere, said plainly instead of printed as numbers.
+struct WideModelCommandTests {
+    static let crm = repositoryRoot.appending(path: "datasets/crm")
+    static let spec = crm.appending(path: "spec.yaml").path
+
+    /// Trains on the bundled export with `extra` options; returns the model's path and the summary.
+    func train(_ directory: URL, _ name: String, _ extra: [String]) throws -> (path: String, summary: String) {
+        let model = directory.appending(path: name).path
+        let run = try runPropensity(["train", "--spec", Self.spec, "--data", Self.crm.path, "--out", model] + extra)
+        #expect(run.status == 0, "\(run.standardError)")
+        return (model, run.standardOutput)
+    }
+
+    @Test("Above the width, train uses L-BFGS: Newton's coefficients, no covariance, and score, explain, inspect and report say so")
+    func lbfgsModel() throws {
+        let directory = try makeTemporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let newton = try train(directory, "newton.json", ["--l2", "1"])
+        let wide = try train(directory, "wide.json", ["--l2", "1", "--hessian-free-width", "20"])
+        #expect(newton.summary.contains("Converged:            yes, after 9 Newton iterations\n"))
+        #expect(try #require(wide.summary.firstMatch(of: /Converged: +yes, after \d+ L-BFGS iterations\n/)) != nil)
+        #expect(wide.summary.contains("No standard errors: with 145 features, more than the 20 for which the\n"
+            + "Hessian is formed, the fit used only gradients and has no covariance (and scores have no range).\n"))
+
+        let a = try inspectReport(newton.path), b = try inspectReport(wide.path)
+        #expect(b.standardErrors.isEmpty && a.standardErrors.count == 146)
+        #expect(abs(a.intercept - b.intercept) <= 1e-6 * max(1, abs(a.intercept)))
+        for (name, value) in a.coefficients {
+            #expect(abs(b.coefficients[name]! - value) <= 1e-6 * max(1, abs(value)), "\(name)")
+        }
+        let file = try JSONDecoder().decode(FormatHeader.self, from: Data(contentsOf: URL(fileURLWithPath: wide.path)))
+        #expect(file.formatVersion == 4 && file.fit.covariance.isEmpty && file.fit.settings.hessianFreeWidth == 20)
+
+        // Scores: the same probabilities, and empty range fields.
+        var scores: [[String: [String]]] = []
+        for (model, name) in [(newton.path, "newton.csv"), (wide.path, "wide.csv")] {
+            let out = directory.appending(path: name)
+            let run = try runPropensity(["score", "--model", model, "--data", Self.crm.path, "--as-of", "2025-07-01",
+                                         "--out", out.path])
+            #expect(run.status == 0, "\(run.standardError)")
+            scores.append(try ScoreCommandTests.rows(out).byID)
+        }
+        #expect(scores[0].count == 659 && scores[1].count == 659)
+        for (id, row) in scores[1] {
+            let reference = try #require(scores[0][id])
+            #expect(abs(Double(row[1])! - Double(reference[1])!) <= 2e-6, "\(id)")
+            #expect(row[2] == "" && row[3] == "" && !reference[2].isEmpty, "\(id)")
+        }
+        let jsonl = directory.appending(path: "wide.jsonl")
+        _ = try runPropensity(["score", "--model", wide.path, "--data", Self.crm.path, "--as-of", "2025-07-01",
+                               "--format", "jsonl", "--out", jsonl.path])
+        let first = try String(contentsOf: jsonl, encoding: .utf8).split(separator: "\n")[0]
+        #expect(first.contains(#""probability_low":null,"probability_high":null,"#))
+
+        let explain = try runPropensity(["explain", "--model", wide.path, "--data", Self.crm.path, "--lead", "L1967",
+                                         "--as-of", "2025-07-01"])
+        #expect(explain.status == 0, "\(explain.standardError)")
+        #expect(try #require(explain.standardOutput.firstMatch(of: /\nProbability 0\.\d{4} \(no range: the model has no covariance\), score \d+, grade [A-D]\n/)) != nil)
+        let explainJSON = try runPropensity(["explain", "--model", wide.path, "--data", Self.crm.path, "--lead", "L1967",
+                                             "--as-of", "2025-07-01", "--json"])
+        let object = try #require(JSONSerialization.jsonObject(with: Data(explainJSON.standardOutput.utf8)) as? [String: Any])
+        #expect(object["probability"] is Double && object["probabilityLow"] == nil && object["probabilityHigh"] == nil)
+
+        let html = directory.appending(path: "wide.html")
+        let report = try runPropensity(["report", "--model", wide.path, "--data", Self.crm.path, "--as-of", "2025-07-01",
+                                        "--out", html.path])
+        #expect(report.status == 0, "\(report.standardError)")
+        let page = try String(contentsOf: html, encoding: .utf8)
+        #expect(page.contains("the model was fitted from gradients alone (L-BFGS): it has no covariance, so no standard "
+            + "errors, intervals or p-values, and its scores have no range."))
+        #expect(page.firstMatch(of: /(?i)\bnan\b/) == nil)
+    }
+
+    @Test("Without a penalty above the width, train refuses and says what to do")
+    func unpenalizedRefused() throws {
+        let directory = try makeTemporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let run = try runPropensity(["train", "--spec", Self.spec, "--data", Self.crm.path, "--hessian-free-width", "20",
+                                     "--out", directory.appending(path: "m.json").path])
+        #expect(run.status == 1)
+        #expect(run.standardError == "Error: 145 features are more than the 20 for which the Hessian is formed, and without it "
+            + "a fit cannot check for collinear columns or give standard errors; set a penalty (an L2 penalty or the "
+            + "elastic net) for this many features.\n")
+        #expect(!FileManager.default.fileExists(atPath: directory.appending(path: "m.json").path))
+    }
+
+    /// The parts of a model file this test reads.
+    struct FormatHeader: Decodable {
+        struct Fit: Decodable {
+            struct Settings: Decodable { let hessianFreeWidth: Int? }
+            let covariance: [Double]
+            let settings: Settings
+        }
+        let formatVersion: Int
+        let fit: Fit
+    }
+}
