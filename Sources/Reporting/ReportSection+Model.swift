@@ -38,9 +38,11 @@ extension ReportSection {
         let table = fit.coefficientTable
         let groups = specFeatureNames(model)
         guard fit.hasCovariance else { return coefficientsWithoutCovariance(model) }
-        // Columns the L1 penalty dropped have no interval; the plot shows the kept ones.
+        // Columns the L1 penalty dropped, or constant in training, have no interval; the plot
+        // shows the kept ones.
         let dropped = Set(fit.droppedFeatures)
-        let kept = table.indices.filter { $0 == 0 || !dropped.contains(table[$0].name) }
+        let constant = Set(fit.constantFeatures)
+        let kept = table.indices.filter { $0 == 0 || !(dropped.contains(table[$0].name) || constant.contains(table[$0].name)) }
         let plot = ForestPlot(coefficients: kept.map { table[$0] },
                               groups: groups.map { names in kept.dropFirst().map { names[$0 - 1] } })
         var content: [HTML] = [
@@ -69,8 +71,9 @@ extension ReportSection {
         ]
         let rows = table.enumerated().map { k, row -> [String] in
             let isIntercept = k == 0
-            if !isIntercept && dropped.contains(row.name) {
-                return [groups?[k - 1] ?? "", row.name, number(row.estimate), "dropped", "", "", "", "", ""]
+            if !isIntercept && (dropped.contains(row.name) || constant.contains(row.name)) {
+                let why = constant.contains(row.name) ? "constant" : "dropped"
+                return [groups?[k - 1] ?? "", row.name, number(row.estimate), why, "", "", "", "", ""]
             }
             return [isIntercept ? "" : groups?[k - 1] ?? "", row.name, number(row.estimate), number(row.standardError),
                     ChartNumber.fixed(row.zValue, decimals: 2), pValue(row.pValue), number(row.lower95), number(row.upper95),
@@ -86,7 +89,8 @@ extension ReportSection {
         let fit = model.fit
         let groups = specFeatureNames(model)
         let dropped = Set(fit.droppedFeatures)
-        var note = "With \(fit.coefficients.count) model columns, more than the \(fit.settings.hessianFreeWidth) for which the "
+        let constant = Set(fit.constantFeatures)
+        var note = "With \(fit.fittedFeatureCount) fitted model columns, more than the \(fit.settings.hessianFreeWidth) for which the "
             + "Hessian is formed, the model was fitted from gradients alone (L-BFGS): it has no covariance, so no standard "
             + "errors, intervals or p-values, and its scores have no range."
         if fit.settings.usesL1 {
@@ -98,6 +102,7 @@ extension ReportSection {
         let rows = fit.coefficientTable.enumerated().map { k, row -> [String] in
             let isIntercept = k == 0
             let group = isIntercept ? "" : groups?[k - 1] ?? ""
+            if !isIntercept && constant.contains(row.name) { return [group, row.name, number(row.estimate), "constant"] }
             if !isIntercept && dropped.contains(row.name) { return [group, row.name, number(row.estimate), "dropped"] }
             return [group, row.name, number(row.estimate), isIntercept ? "" : number(row.oddsRatio)]
         }

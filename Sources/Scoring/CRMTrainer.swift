@@ -121,7 +121,15 @@ public struct CRMTrainer: Sendable {
         let pipeline = try FeaturePipeline(spec: spec, fitting: raw, rows: rows)
         let x = pipeline.matrix(raw, rows: rows)
         let names = pipeline.columnNames
-        let trainingData = try TrainingData(features: x, labels: labels, featureNames: names)
+        // With a penalty, a column constant on the training leads (an empty hash bucket, a level
+        // only later leads have) has a best coefficient of 0; it is left out of the fit and put
+        // back with that coefficient. Without one, the trainer refuses it, naming it.
+        let penalized = regression.l2 > 0 || penaltySearch != nil
+        let fitted = penalized ? x.varyingColumns : Array(0..<x.columns)
+        let constants = fitted.count == x.columns ? [:] : Dictionary(uniqueKeysWithValues:
+            Set(0..<x.columns).subtracting(fitted).map { ($0, x.rows > 0 ? x[0, $0] : 0) })
+        let trainingData = try TrainingData(features: constants.isEmpty ? x : x.selecting(columns: fitted), labels: labels,
+                                            featureNames: fitted.map { names[$0] })
 
         var regression = regression
         var searchResult: PenaltySearchResult?
@@ -133,8 +141,11 @@ public struct CRMTrainer: Sendable {
             regression.l2 = result.chosen
             searchResult = result
         }
-        progress?(.fitting(features: names.count, rows: rows.count))
-        let fit = try regression.fit(trainingData, threads: threads) { progress?(.newtonStep($0)) }
+        progress?(.fitting(features: trainingData.featureCount, rows: rows.count))
+        var fit = try regression.fit(trainingData, threads: threads) { progress?(.newtonStep($0)) }
+        if !constants.isEmpty {
+            fit = fit.insertingConstantColumns(featureNames: names, fitted: fitted, constants: constants)
+        }
         let probabilities = fit.probabilities(x)
         let metrics = ClassificationMetrics(probabilities: probabilities, labels: labels)
 

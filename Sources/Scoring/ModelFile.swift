@@ -92,8 +92,9 @@ public enum ModelFile {
         if model.input.featureNames != fit.featureNames {
             throw .corrupted(path: path, detail: "the encoding's features do not match the coefficients' features")
         }
-        // A fit above its Hessian-free width has no covariance; every other fit has all of it.
-        let covarianceCount = fit.settings.isHessianFree(features: d) ? 0 : (d + 1) * (d + 1)
+        // A fit above its Hessian-free width (counting the columns it estimated, not those
+        // constant in training) has no covariance; every other fit has all of it.
+        let covarianceCount = fit.settings.isHessianFree(features: fit.fittedFeatureCount) ? 0 : (d + 1) * (d + 1)
         if fit.coefficients.count != d || fit.covariance.count != covarianceCount
             || fit.centers.count != d || fit.standardDeviations.count != d {
             throw .corrupted(path: path, detail: "the coefficients, covariance and scaling do not all have \(d) features")

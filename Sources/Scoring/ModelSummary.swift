@@ -42,7 +42,9 @@ public enum ModelSummary {
             } else {
                 fact("Cut-off:", "none: every column is known before the outcome")
             }
-            fact("Features:", "\(spec.features.count) from the spec, \(model.fit.coefficients.count) model columns")
+            let constant = model.fit.constantFeatures.count
+            fact("Features:", "\(spec.features.count) from the spec, \(model.fit.coefficients.count) model columns"
+                + (constant > 0 ? " (\(constant) constant in training, left out of the fit)" : ""))
         }
         if let validation = model.validation {
             var range = ""
@@ -205,8 +207,11 @@ public enum ModelSummary {
             .map { padLeft($0, 11) }.joined())
         lines.append(String(repeating: "-", count: 100))
         let droppedNames = Set(dropped)
+        let constantNames = Set(fit.constantFeatures)
         for row in fit.coefficientTable {
-            let cells = droppedNames.contains(row.name) && row.name != "intercept"
+            let cells = constantNames.contains(row.name) && row.name != "intercept"
+                ? [number(row.estimate), "constant"]
+                : droppedNames.contains(row.name) && row.name != "intercept"
                 ? [number(row.estimate), "dropped"]
                 : !fit.hasCovariance
                 ? [number(row.estimate), "", "", "", "", "", row.name == "intercept" ? "" : number(row.oddsRatio)]
@@ -217,8 +222,14 @@ public enum ModelSummary {
             lines.append(String(line.reversed().drop { $0 == " " }.reversed()))
         }
         lines.append(rule)
+        if !constantNames.isEmpty {
+            let count = constantNames.count
+            lines.append("Constant: \(count) \(count == 1 ? "column takes" : "columns take") one value on every training lead (such as an "
+                + "empty hash bucket) and")
+            lines.append("\(count == 1 ? "was" : "were") left out of the fit; with a penalty the best coefficient of a constant column is 0.")
+        }
         if !fit.hasCovariance {
-            lines.append("No standard errors: with \(fit.coefficients.count) features, more than the \(settings.hessianFreeWidth) for which the")
+            lines.append("No standard errors: with \(fit.fittedFeatureCount) features, more than the \(settings.hessianFreeWidth) for which the")
             lines.append("Hessian is formed, the fit used only gradients and has no covariance (and scores have no range).")
         }
         if settings.usesL1 && !fit.hasCovariance {
@@ -285,6 +296,9 @@ public struct ModelReport: Codable, Equatable, Sendable {
     /// The features the L1 penalty dropped (coefficient exactly 0), when the model has one;
     /// they appear in `coefficients` only (no standard error, z, p-value, interval or odds ratio).
     public let droppedFeatures: [String]?
+    /// The features constant on the training rows, left out of the fit with a coefficient of 0,
+    /// when there are any; like dropped ones they appear in `coefficients` only.
+    public let constantFeatures: [String]?
     public let standardize: Bool
     public let trainingMetrics: ClassificationMetrics?
     /// The model card's facts: when, on what, validated how, graded how.
@@ -299,8 +313,8 @@ public struct ModelReport: Codable, Equatable, Sendable {
     /// The report of a model.
     public init(_ model: PropensityModel) {
         let fit = model.fit
-        let dropped = Set(fit.droppedFeatures)
-        // A dropped coefficient has no standard error (its z would be 0/0).
+        let dropped = Set(fit.droppedFeatures).union(fit.constantFeatures)
+        // A dropped or constant column's coefficient has no standard error (its z would be 0/0).
         let table = fit.coefficientTable.filter { !dropped.contains($0.name) || $0.name == "intercept" }
         // Without a covariance there are no standard errors, z, p-values or intervals.
         let inferential = fit.hasCovariance ? table : []
@@ -327,6 +341,7 @@ public struct ModelReport: Codable, Equatable, Sendable {
         l2 = fit.settings.l2
         l1Ratio = fit.settings.usesL1 ? fit.settings.l1Ratio : nil
         droppedFeatures = fit.settings.usesL1 ? fit.droppedFeatures : nil
+        constantFeatures = fit.constantFeatures.isEmpty ? nil : fit.constantFeatures
         standardize = fit.settings.standardize
         trainingMetrics = model.trainingMetrics
         trainedAt = model.trainedAt

@@ -47,23 +47,76 @@ public struct LogisticRegressionFit: Codable, Equatable, Sendable {
     public let newtonDecrement: Double
 
     /// The features whose coefficient the L1 penalty set exactly to zero, in column order;
-    /// empty without an L1 penalty.
+    /// empty without an L1 penalty. Constant columns (`constantFeatures`) are not among them.
     public var droppedFeatures: [String] {
         guard settings.usesL1 else { return [] }
-        return coefficients.indices.filter { coefficients[$0] == 0 }.map { featureNames[$0] }
+        return coefficients.indices.filter { coefficients[$0] == 0 && standardDeviations[$0] != 0 }.map { featureNames[$0] }
     }
 
-    /// The number of estimated parameters, `d + 1`.
+    /// The features that were constant on the training rows and so were left out of the fit
+    /// (see `insertingConstantColumns`): coefficient exactly 0, standard deviation 0, no
+    /// covariance; in column order.
+    public var constantFeatures: [String] {
+        standardDeviations.indices.filter { standardDeviations[$0] == 0 }.map { featureNames[$0] }
+    }
+
+    /// The number of features the fit estimated: all but the constant ones.
+    public var fittedFeatureCount: Int { standardDeviations.filter { $0 != 0 }.count }
+
+    /// This fit, made on all columns but some that were constant on the training rows, as a fit
+    /// of every column: each constant column gets a coefficient of exactly 0 (with a penalty,
+    /// the best coefficient of a constant column is 0: the intercept absorbs any constant), its
+    /// value as center, a standard deviation of 0 and zero covariance.
+    ///
+    /// - Parameters:
+    ///   - featureNames: The names of every column, in order.
+    ///   - fitted: For each column of this fit, its index among all columns, increasing.
+    ///   - constants: The value of each column not in `fitted` (by index among all columns).
+    /// - Returns: The fit of all `featureNames.count` columns.
+    public func insertingConstantColumns(featureNames: [String], fitted: [Int],
+                                         constants: [Int: Double]) -> LogisticRegressionFit {
+        let d = featureNames.count
+        precondition(fitted.count == coefficients.count && fitted.count + constants.count == d,
+                     "Every column must be fitted or constant.")
+        var beta = [Double](repeating: 0, count: d)
+        var mu = [Double](repeating: 0, count: d)
+        var sd = [Double](repeating: 0, count: d)
+        for (k, j) in fitted.enumerated() {
+            beta[j] = coefficients[k]
+            mu[j] = centers[k]
+            sd[j] = standardDeviations[k]
+        }
+        for (j, value) in constants { mu[j] = value }
+        var sigma: [Double] = []
+        if hasCovariance {
+            // Parameter 0 is the intercept; fitted parameter k + 1 is column fitted[k] + 1.
+            let index = [0] + fitted.map { $0 + 1 }
+            let m = parameterCount, p = d + 1
+            sigma = [Double](repeating: 0, count: p * p)
+            for a in 0..<m {
+                for b in 0..<m { sigma[index[a] * p + index[b]] = covariance[a * m + b] }
+            }
+        }
+        return LogisticRegressionFit(
+            featureNames: featureNames, intercept: intercept, coefficients: beta, covariance: sigma, settings: settings,
+            centers: mu, standardDeviations: sd, observationCount: observationCount, weightSum: weightSum,
+            positiveRate: positiveRate, objective: objective, logLikelihood: logLikelihood,
+            nullLogLikelihood: nullLogLikelihood, iterations: iterations, converged: converged,
+            maxAbsGradient: maxAbsGradient, newtonDecrement: newtonDecrement)
+    }
+
+    /// The number of parameters, `d + 1` (constant columns included).
     public var parameterCount: Int { coefficients.count + 1 }
 
     /// McFadden's pseudo-R²: `1 − ℓ/ℓ₀`.
     public var pseudoRSquared: Double { 1 - logLikelihood / nullLogLikelihood }
 
-    /// Akaike's information criterion: `−2ℓ + 2k`, with `k = d + 1`.
-    public var aic: Double { -2 * logLikelihood + 2 * Double(parameterCount) }
+    /// Akaike's information criterion: `−2ℓ + 2k`, with `k` the estimated parameters: the
+    /// intercept and the non-constant columns (`d + 1` when none is constant).
+    public var aic: Double { -2 * logLikelihood + 2 * Double(fittedFeatureCount + 1) }
 
-    /// The Bayesian information criterion: `−2ℓ + k·log N`, with `N = Σ sᵢ`.
-    public var bic: Double { -2 * logLikelihood + Double(parameterCount) * log(weightSum) }
+    /// The Bayesian information criterion: `−2ℓ + k·log N`, with `N = Σ sᵢ` and `k` as for `aic`.
+    public var bic: Double { -2 * logLikelihood + Double(fittedFeatureCount + 1) * log(weightSum) }
 
     /// Whether the fit has a covariance (and so standard errors and score ranges): false for a
     /// fit that went without the Hessian.

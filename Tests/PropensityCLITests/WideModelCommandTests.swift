@@ -100,4 +100,44 @@ struct WideModelCommandTests {
         let formatVersion: Int
         let fit: Fit
     }
+
+    @Test("A hashed feature with more buckets than companies: empty buckets are constant, left out with a coefficient of 0")
+    func emptyHashBuckets() throws {
+        let directory = try makeTemporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        // The bundled spec plus 3,000 hash buckets of the company id (1,000 companies).
+        let bundled = try String(contentsOfFile: Self.spec, encoding: .utf8)
+        let spec = directory.appending(path: "spec.yaml")
+        try bundled.replacingOccurrences(of: "\nfeatures:\n", with: "\nfeatures:\n  - {name: company, hashed: company_id, buckets: 3000}\n")
+            .write(to: spec, atomically: true, encoding: .utf8)
+        let model = directory.appending(path: "hashed.json").path
+        let run = try runPropensity(["train", "--spec", spec.path, "--data", Self.crm.path, "--l2", "5",
+                                     "--hessian-free-width", "500", "--out", model])
+        #expect(run.status == 0, "\(run.standardError)")
+        let constant = try #require(run.standardOutput.firstMatch(of: /3145 model columns \((\d+) constant in training, left out of the fit\)/))
+        let constantCount = Int(constant.1)!
+        #expect(constantCount > 1000 && constantCount < 3000)
+        #expect(run.standardOutput.contains("\ncompany[1]                                 0.0000   constant\n")
+            || run.standardOutput.contains("\ncompany[2]                                 0.0000   constant\n"))
+        #expect(run.standardOutput.contains("No standard errors: with \(3145 - constantCount) features, more than the 500"))
+        #expect(try #require(run.standardOutput.firstMatch(of: /Converged: +yes, after \d+ L-BFGS iterations\n/)) != nil)
+        let report = try inspectReport(model)
+        #expect(report.coefficients.count == 3145 && report.standardErrors.isEmpty)
+        let json = try JSONSerialization.jsonObject(with: Data(try runPropensity(["inspect", model, "--json"]).standardOutput.utf8))
+        let constants = try #require((json as? [String: Any])?["constantFeatures"] as? [String])
+        #expect(constants.count == constantCount && constants.allSatisfy { report.coefficients[$0] == 0 })
+
+        let out = directory.appending(path: "scores.csv")
+        let score = try runPropensity(["score", "--model", model, "--data", Self.crm.path, "--as-of", "2025-07-01",
+                                       "--out", out.path])
+        #expect(score.status == 0, "\(score.standardError)")
+        #expect(try ScoreCommandTests.rows(out).byID.count == 659)
+
+        // Without a penalty a constant column still stops training, named.
+        let plain = try runPropensity(["train", "--spec", spec.path, "--data", Self.crm.path,
+                                       "--out", directory.appending(path: "plain.json").path])
+        #expect(plain.status == 1)
+        #expect(plain.standardError.hasPrefix("Error: Columns `company[1]` (always 0)")
+            || plain.standardError.hasPrefix("Error: Columns `company[2]` (always 0)"))
+    }
 }

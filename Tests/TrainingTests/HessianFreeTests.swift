@@ -145,4 +145,23 @@ struct HessianFreeTests {
         #expect(try JSONDecoder().decode(LogisticRegression.self, from: data) == trainer)
         #expect(try JSONDecoder().decode(LogisticRegression.self, from: Data(plain.utf8)) == LogisticRegression(l2: 1))
     }
+
+    @Test("Constant columns put back into a fit get a zero coefficient, their value as center and zero covariance")
+    func insertingConstantColumns() throws {
+        let data = try Self.wideData(rows: 400, columns: 6, seed: 9)
+        let fit = try LogisticRegression(l2: 1).fit(data)
+        let names = ["a", "k1", "b", "c", "d", "k2", "e", "f"]
+        let full = fit.insertingConstantColumns(featureNames: names, fitted: [0, 2, 3, 4, 6, 7], constants: [1: 0, 5: 2.5])
+        #expect(full.coefficients == [fit.coefficients[0], 0, fit.coefficients[1], fit.coefficients[2], fit.coefficients[3], 0,
+                                      fit.coefficients[4], fit.coefficients[5]])
+        #expect(full.centers[1] == 0 && full.centers[5] == 2.5 && full.standardDeviations[5] == 0)
+        #expect(full.constantFeatures == ["k1", "k2"] && full.fittedFeatureCount == 6)
+        #expect(full.aic == fit.aic && full.bic == fit.bic)
+        let se = full.standardErrors
+        #expect(se[1] == 0 && se[5] == 0 && se[7] == fit.standardErrors[5])
+        #expect(full.covarianceMatrix![0, 3] == fit.covarianceMatrix![0, 2] && full.covarianceMatrix![7, 4] == fit.covarianceMatrix![5, 3])
+        let eta = full.linearPredictor(Matrix(rows: 1, columns: 8, elements: [1, 0, 2, 3, 4, 2.5, 5, 6]))
+        let reference = fit.linearPredictor(Matrix(rows: 1, columns: 6, elements: [1, 2, 3, 4, 5, 6]))
+        #expect(abs(eta[0] - reference[0]) <= 1e-12 * max(1, abs(reference[0])))
+    }
 }
