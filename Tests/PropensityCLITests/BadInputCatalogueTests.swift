@@ -197,6 +197,23 @@ struct BadInputCatalogueTests {
         try expectRefused(directory, "events.csv: events.csv has no header row. Put the column names on the first line, separated by commas.")
     }
 
+    @Test("A spec whose aliases expand past 100,000 values (an alias bomb) is refused before it is built")
+    func aliasBomb() throws {
+        let directory = try export()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        var lineCount = 0
+        try edit("catalogue.yaml", in: directory) { lines in
+            if lines.last == "" { lines.removeLast() }
+            lineCount = lines.count
+            lines.append("a0: &a0 [x, x]")
+            for level in 1..<26 { lines.append("a\(level): &a\(level) [*a\(level - 1), *a\(level - 1)]") }
+            lines.append("")
+        }
+        try expectRefused(directory, "catalogue.yaml, line \(lineCount + 15), column 18: the alias `*a13` takes the spec past 100000 "
+            + "values once aliases are expanded; a spec needs a few hundred. Write the repeated parts out instead of nesting "
+            + "aliases in aliases.")
+    }
+
     @Test("A spec naming a column the file lacks is refused with the columns it has")
     func missingColumn() throws {
         let directory = try export()
