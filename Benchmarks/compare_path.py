@@ -25,6 +25,7 @@ coefficients with one formula.
     python3 compare_path.py                                   # 50,000 × 40, lasso, 3 rounds
     python3 compare_path.py --alpha 0.5 --rows 100000 --repeats 5
     python3 compare_path.py --rows 20000 --columns 1000 --min-ratio 0.05 --repeats 1 --ours-only
+    python3 compare_path.py --rows 20000 --columns 1000 --min-ratio 0.05 --repeats 1 --ours-only --hessian-free-width 999
 """
 
 import argparse
@@ -65,7 +66,8 @@ def grid(x, y, alpha, points, min_ratio):
 def run_ours(timer, path, args, lambdas, threads):
     out = subprocess.run([timer, path, "--rows", str(args.rows), "--columns", str(args.columns), "--l1-ratio",
                           repr(args.alpha), "--path", ",".join(repr(v) for v in lambdas), "--threads", str(threads),
-                          "--repeats", "1"], check=True, capture_output=True, text=True)
+                          "--repeats", "1", "--hessian-free-width", str(args.hessian_free_width)],
+                         check=True, capture_output=True, text=True)
     return json.loads(out.stdout)
 
 
@@ -108,6 +110,8 @@ def main():
     parser.add_argument("--target-gap", type=float, default=1e-8,
                         help="scikit-learn's objective must be within this of ours at every point")
     parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument("--hessian-free-width", type=int, default=1000,
+                        help="our fits go without the Hessian (OWL-QN) above this many columns; default 1000, the trainer's")
     parser.add_argument("--ours-only", action="store_true",
                         help="time our path alone (for shapes where scikit-learn would take too long)")
     args = parser.parse_args()

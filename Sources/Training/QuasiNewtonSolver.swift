@@ -112,11 +112,14 @@ public struct QuasiNewtonSolver: Sendable {
                                               converged: violation <= gradientTolerance && decrement <= decrementTolerance,
                                               kktViolation: violation, decrement: decrement)
             }
+            var stepSlope = slope   // vᵀδ of the step actually searched
             if history.isEmpty {
-                // No curvature seen yet: a first step of length 1 in the largest coordinate,
-                // shorter when the penalty's curvature alone says so.
+                // No curvature seen yet: the step along −v moves no coordinate by more than 1.
                 let largest = delta.reduce(0) { max($0, abs($1)) }
-                if largest > 1 { for k in 0..<p { delta[k] /= largest } }
+                if largest > 1 {
+                    for k in 0..<p { delta[k] /= largest }
+                    stepSlope /= largest
+                }
             }
             // The orthant each coordinate may move in: its sign, or for a zero coordinate the
             // sign of its step.
@@ -142,7 +145,7 @@ public struct QuasiNewtonSolver: Sendable {
             // initial slope's size, which for a quadratic is the Armijo condition itself.
             let currentValue = composite(current.value, x)
             let roundoff = 16 * Double.ulpOfOne * abs(currentValue)
-            let valueIsNoise = -slope <= roundoff
+            let valueIsNoise = -stepSlope <= roundoff
             func accepted(_ trial: ObjectiveEvaluation, at z: [Double]) -> Bool {
                 let value = composite(trial.value, z)
                 if value <= armijoBound(z) { return true }
@@ -150,7 +153,7 @@ public struct QuasiNewtonSolver: Sendable {
                 let next = Self.pseudoGradient(gradient: gradient, parameters: z, l1: l1, free: free)
                 var trialSlope = 0.0
                 for k in 0..<p where z[k] != 0 || l1[k] == 0 { trialSlope += next[k] * delta[k] }
-                return trialSlope <= (1 - 2 * armijo) * -slope
+                return trialSlope <= (1 - 2 * armijo) * -stepSlope
             }
             var t = 1.0
             var z = trialPoint(t)
