@@ -121,11 +121,23 @@ public struct CRMTrainer: Sendable {
         let pipeline = try FeaturePipeline(spec: spec, fitting: raw, rows: rows)
         let x = pipeline.matrix(raw, rows: rows)
         let names = pipeline.columnNames
-        // With a penalty, a column constant on the training leads (an empty hash bucket, a level
-        // only later leads have) has a best coefficient of 0; it is left out of the fit and put
-        // back with that coefficient. Without one, the trainer refuses it, naming it.
+        // With a penalty, a column constant on the training leads while others of its feature
+        // vary (an empty hash bucket) has a best coefficient of 0; it is left out of the fit and
+        // put back with that coefficient. A feature constant in every column (its events table
+        // empty, say) says something is wrong with the data: it stays in the fit, which refuses
+        // it by name, as it refuses any constant column without a penalty.
         let penalized = regression.l2 > 0 || penaltySearch != nil
-        let fitted = penalized ? x.varyingColumns : Array(0..<x.columns)
+        var fitted = Array(0..<x.columns)
+        if penalized {
+            var kept = Set(x.varyingColumns)
+            var start = 0
+            for feature in pipeline.features {
+                let columns = start..<(start + feature.columnNames.count)
+                if !columns.contains(where: kept.contains) { kept.formUnion(columns) }
+                start = columns.upperBound
+            }
+            fitted = kept.sorted()
+        }
         let constants = fitted.count == x.columns ? [:] : Dictionary(uniqueKeysWithValues:
             Set(0..<x.columns).subtracting(fitted).map { ($0, x.rows > 0 ? x[0, $0] : 0) })
         let trainingData = try TrainingData(features: constants.isEmpty ? x : x.selecting(columns: fitted), labels: labels,
