@@ -10,7 +10,8 @@ import LinearAlgebra
 /// solution passes the sequential strong rule, `|gⱼ| ≥ α·wⱼ·(2λₖ − λₖ₋₁)` (Tibshirani et al.,
 /// 2012). After the fit, every left-out coefficient's KKT condition `|gⱼ| ≤ λₖα·wⱼ` is checked
 /// with the exact gradient; any that fail join the free set and the fit continues, so the
-/// rule only saves work and never changes the answer.
+/// rule only saves work and never changes the answer. Above `hessianFreeWidth` features each
+/// penalty is fitted by OWL-QN (`QuasiNewtonSolver`), with the same warm starts and checks.
 ///
 ///     let path = try RegularizationPath(l1Ratio: 0.5).fit(data, featureNames: data.featureNames)
 ///     for point in path.points { print(point.lambda, point.nonzeroCount) }
@@ -121,9 +122,9 @@ public struct RegularizationPath: Sendable {
         let newton = ProximalNewtonSolver(gradientTolerance: tolerance * weightSum,
                                           decrementTolerance: 1e-4 * tolerance * weightSum,
                                           maxIterations: maxIterations)
-        var quasiNewton = QuasiNewtonSolver(gradientTolerance: newton.gradientTolerance,
-                                            decrementTolerance: newton.decrementTolerance)
-        quasiNewton.maxIterations = regression(lambda: 1).quasiNewtonIterations
+        let quasiNewton = QuasiNewtonSolver(gradientTolerance: newton.gradientTolerance,
+                                            decrementTolerance: newton.decrementTolerance,
+                                            maxIterations: LogisticRegression.defaultQuasiNewtonIterations)
         func minimize(_ lambda: Double, _ l1: [Double], from x: [Double], free: [Bool],
                       initial: ObjectiveEvaluation) throws(TrainingError) -> ProximalNewtonSolution {
             hessianFree
@@ -194,7 +195,8 @@ public struct PathPoint: Codable, Equatable, Sendable {
     public let kktViolation: Double
     /// Whether the fit met its stopping criteria.
     public let converged: Bool
-    /// Proximal Newton steps taken at this penalty.
+    /// Steps taken at this penalty: proximal Newton, or OWL-QN above the path's
+    /// `hessianFreeWidth`.
     public let iterations: Int
     /// Coefficients the strong rule let move (of all).
     public let strongSetSize: Int
