@@ -12,6 +12,7 @@ let package = Package(
         .executable(name: "score-timer", targets: ["ScoreTimer"]),
         .executable(name: "read-timer", targets: ["ReadTimer"]),
         .executable(name: "forecast-timer", targets: ["ForecastTimer"]),
+        .executable(name: "cache-timer", targets: ["CacheTimer"]),
     ],
     dependencies: [
         // The root package, named so that the dependency does not hang on the name of the
@@ -71,6 +72,16 @@ let package = Package(
             name: "ReadTimer",
             dependencies: [
                 .product(name: "CSVParsing", package: "Propensity"),
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        // Times a fit streaming a row cache larger than memory should need, for issue 7.
+        .executableTarget(
+            name: "CacheTimer",
+            dependencies: [
+                "BenchmarkSupport",
+                .product(name: "LinearAlgebra", package: "Propensity"),
+                .product(name: "Training", package: "Propensity"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),

@@ -119,38 +119,31 @@ public final class RowCache: IndexedRowBlockSource, @unchecked Sendable {
         let start = index * chunkRows
         let rows = min(chunkRows, rowCount - start)
         let d = featureCount
-        let offset = dataOffset + start * Self.rowBytes(columns: d, precision: precision, weights: hasWeights)
-        let length = rows * Self.rowBytes(columns: d, precision: precision, weights: hasWeights)
-        var bytes = [UInt8](repeating: 0, count: length)
-        bytes.withUnsafeMutableBytes { buffer in
-            var done = 0
-            while done < length {
-                let count = pread(fd, buffer.baseAddress! + done, length - done, off_t(offset + done))
-                // The length was checked when the file was opened; a read failing now (the file
-                // changed underneath) cannot be turned into rows.
-                precondition(count > 0, "Reading chunk \(index) of \(url.path) failed: \(String(cString: strerror(errno))).")
-                done += count
-            }
-        }
-        return bytes.withUnsafeBytes { raw in
-            let features = rows * d
-            let elements: [Double]
-            if precision == 8 {
-                elements = (0..<features).map { Double(bitPattern: UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: 8 * $0, as: UInt64.self))) }
-            } else {
-                elements = (0..<features).map {
-                    Double(Float(bitPattern: UInt32(littleEndian: raw.loadUnaligned(fromByteOffset: 4 * $0, as: UInt32.self))))
+        var offset = dataOffset + start * Self.rowBytes(columns: d, precision: precision, weights: hasWeights)
+        // Each part of the chunk is read straight into the array that holds it (the file is
+        // little-endian, as every machine Swift runs on here; a big-endian one would swap).
+        func read<T>(_ count: Int, as _: T.Type) -> [T] {
+            let length = count * MemoryLayout<T>.stride
+            let values = [T](unsafeUninitializedCapacity: count) { buffer, initialized in
+                let raw = UnsafeMutableRawPointer(buffer.baseAddress)
+                var done = 0
+                while done < length {
+                    let got = pread(fd, raw.map { $0 + done }, length - done, off_t(offset + done))
+                    // The length was checked when the file was opened; a read failing now (the
+                    // file changed underneath) cannot be turned into rows.
+                    precondition(got > 0, "Reading chunk \(index) of \(url.path) failed: \(String(cString: strerror(errno))).")
+                    done += got
                 }
+                initialized = count
             }
-            let labelStart = features * precision
-            func doubles(from byte: Int) -> [Double] {
-                (0..<rows).map { Double(bitPattern: UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: byte + 8 * $0, as: UInt64.self))) }
-            }
-            let labels = doubles(from: labelStart)
-            let weights = hasWeights ? doubles(from: labelStart + 8 * rows) : nil
-            return RowBlock(features: Matrix(rows: rows, columns: d, elements: elements), rows: 0..<rows,
-                            labels: labels[...], weights: weights?[...])
+            offset += length
+            return values
         }
+        let elements = precision == 8 ? read(rows * d, as: Double.self) : read(rows * d, as: Float.self).map(Double.init)
+        let labels = read(rows, as: Double.self)
+        let weights = hasWeights ? read(rows, as: Double.self) : nil
+        return RowBlock(features: Matrix(rows: rows, columns: d, elements: elements), rows: 0..<rows,
+                        labels: labels[...], weights: weights?[...])
     }
 
     public func forEachBlock(_ body: (RowBlock) throws -> Void) rethrows {

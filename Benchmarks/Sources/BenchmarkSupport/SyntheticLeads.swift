@@ -32,8 +32,11 @@ public struct SyntheticLeads: Sendable {
     ///   - rows: The number of rows, at least 1.
     ///   - columns: The number of features, at least 1.
     ///   - seed: Fixes every value.
+    ///   - batch: With a batch number, the rows are drawn from a stream of their own for that
+    ///     batch while the model (scales, means, coefficients) stays that of `seed`: batches
+    ///     1, 2, 3, … are successive parts of one large data set, generated a part at a time.
     /// - Complexity: O(rows × columns).
-    public init(rows: Int, columns: Int, seed: UInt64) {
+    public init(rows: Int, columns: Int, seed: UInt64, batch: UInt64? = nil) {
         precondition(rows >= 1 && columns >= 1)
         var random = SplitMix64(seed: seed)
         // Per-column scale, mean and coefficient (the latter in standardized units).
@@ -43,6 +46,7 @@ public struct SyntheticLeads: Sendable {
         let gamma = (0..<columns).map { _ in spread * random.nextNormalPair().0 }
         // logit(0.3), widened by the probit approximation √(1 + π s²/8) for s ≈ 1.5.
         let intercept = log(0.3 / 0.7) * (1 + Double.pi * 1.5 * 1.5 / 8).squareRoot()
+        if let batch { random = SplitMix64(seed: seed &* 0x9E37_79B9_7F4A_7C15 &+ batch) }
 
         var x = [Double](repeating: 0, count: rows * columns)
         var y = [Double](repeating: 0, count: rows)
