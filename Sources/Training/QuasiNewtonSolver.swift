@@ -187,11 +187,13 @@ public struct QuasiNewtonSolver: Sendable {
             current = trial
             iterations += 1
             onStep?(NewtonStep(iteration: iterations, value: composite(current.value, x), stepSize: t,
-                               maxAbsGradient: Self.kktViolation(current.gradient!, x, l1, free)))
+                               maxAbsGradient: ProximalNewtonSolver.kktViolation(gradient: current.gradient!, parameters: x,
+                                                                                 l1: l1, free: free)))
         }
     }
 
     /// The pseudo-gradient of `f + Σ aₖ|xₖ|`: the minimum-norm subgradient, 0 outside `free`.
+    /// Its largest entry is `ProximalNewtonSolver.kktViolation`.
     static func pseudoGradient(gradient g: [Double], parameters x: [Double], l1 a: [Double], free: [Bool]) -> [Double] {
         (0..<g.count).map { k in
             guard free[k] else { return 0 }
@@ -201,10 +203,6 @@ public struct QuasiNewtonSolver: Sendable {
             if g[k] - a[k] > 0 { return g[k] - a[k] }
             return 0
         }
-    }
-
-    private static func kktViolation(_ g: [Double], _ x: [Double], _ a: [Double], _ free: [Bool]) -> Double {
-        pseudoGradient(gradient: g, parameters: x, l1: a, free: free).reduce(0) { max($0, abs($1)) }
     }
 }
 
