@@ -83,28 +83,38 @@ extension ReportSection {
         return ReportSection(id: "coefficients", title: "Coefficients", content: content)
     }
 
-    /// The coefficients of a fit without covariance (above its Hessian-free width): the table
-    /// of estimates and odds ratios, and why there are no intervals.
+    /// The most model columns the table of a fit without covariance lists.
+    static let wideTableLimit = 200
+
+    /// The coefficients of a fit without covariance (above its Hessian-free width): a table of
+    /// the intercept and the `wideTableLimit` non-zero coefficients with the largest effect per
+    /// standard deviation of their column, in column order, with odds ratios; and why there are
+    /// no intervals. Dropped and constant columns are counted, not listed.
     private static func coefficientsWithoutCovariance(_ model: PropensityModel) -> ReportSection {
         let fit = model.fit
         let groups = specFeatureNames(model)
-        let dropped = Set(fit.droppedFeatures)
-        let constant = Set(fit.constantFeatures)
+        let nonzero = fit.coefficients.indices.filter { fit.coefficients[$0] != 0 }
+        let shown = nonzero.count <= wideTableLimit ? nonzero : nonzero
+            .sorted { abs(fit.coefficients[$0] * fit.standardDeviations[$0]) > abs(fit.coefficients[$1] * fit.standardDeviations[$1]) }
+            .prefix(wideTableLimit).sorted()
         var note = "With \(fit.fittedFeatureCount) fitted model columns, more than the \(fit.settings.hessianFreeWidth) for which the "
             + "Hessian is formed, the model was fitted from gradients alone (L-BFGS): it has no covariance, so no standard "
             + "errors, intervals or p-values, and its scores have no range."
         if fit.settings.usesL1 {
-            note += " The L1 part of the penalty set \(dropped.count) of the coefficients to exactly zero (marked dropped)."
+            note += " The L1 part of the penalty set \(fit.droppedFeatures.count) of the coefficients to exactly zero."
+        }
+        if !fit.constantFeatures.isEmpty {
+            note += " \(fit.constantFeatures.count) columns were constant in training and left out of the fit (coefficient 0)."
+        }
+        if shown.count < nonzero.count {
+            note += " The table lists the \(shown.count) of the \(nonzero.count) non-zero coefficients with the largest effect "
+                + "per standard deviation of their column, in column order; `propensity inspect --json` gives every one."
         }
         let columns: [HTMLTable.Column] = [
             .init("Spec feature"), .init("Column"), .init("Coefficient", numeric: true), .init("Odds ratio", numeric: true),
         ]
-        let rows = fit.coefficientTable.enumerated().map { k, row -> [String] in
-            let isIntercept = k == 0
-            let group = isIntercept ? "" : groups?[k - 1] ?? ""
-            if !isIntercept && constant.contains(row.name) { return [group, row.name, number(row.estimate), "constant"] }
-            if !isIntercept && dropped.contains(row.name) { return [group, row.name, number(row.estimate), "dropped"] }
-            return [group, row.name, number(row.estimate), isIntercept ? "" : number(row.oddsRatio)]
+        let rows = [["", "intercept", number(fit.intercept), ""]] + shown.map { j in
+            [groups?[j] ?? "", fit.featureNames[j], number(fit.coefficients[j]), number(exp(fit.coefficients[j]))]
         }
         return ReportSection(id: "coefficients", title: "Coefficients", content: [
             .paragraph("Each coefficient is the change in the log-odds of a win per unit of its column, the others held "

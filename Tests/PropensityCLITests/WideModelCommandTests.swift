@@ -133,6 +133,22 @@ struct WideModelCommandTests {
         #expect(score.status == 0, "\(score.standardError)")
         #expect(try ScoreCommandTests.rows(out).byID.count == 659)
 
+        // The report's table lists the 200 largest effects of the non-zero coefficients, not all.
+        let html = directory.appending(path: "hashed.html")
+        let reported = try runPropensity(["report", "--model", model, "--data", Self.crm.path, "--as-of", "2025-07-01",
+                                          "--out", html.path])
+        #expect(reported.status == 0, "\(reported.standardError)")
+        let page = try String(contentsOf: html, encoding: .utf8)
+        let nonzero = report.coefficients.values.filter { $0 != 0 }.count
+        #expect(nonzero > 200)
+        #expect(page.contains("\(constantCount) columns were constant in training and left out of the fit (coefficient 0). "
+            + "The table lists the 200 of the \(nonzero) non-zero coefficients with the largest effect per standard deviation "
+            + "of their column, in column order; `propensity inspect --json` gives every one."))
+        let table = try #require(page.range(of: "<caption>Coefficient table</caption>"))
+        let rest = page[table.upperBound...]
+        let tableText = rest[..<(rest.range(of: "</table>")?.lowerBound ?? rest.endIndex)]
+        #expect(tableText.components(separatedBy: "<tr>").count - 1 == 1 + 1 + 200)   // header, intercept, 200 columns
+
         // Without a penalty a constant column still stops training, named.
         let plain = try runPropensity(["train", "--spec", spec.path, "--data", Self.crm.path,
                                        "--out", directory.appending(path: "plain.json").path])
