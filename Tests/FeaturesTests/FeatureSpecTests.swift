@@ -103,6 +103,23 @@ struct FeatureSpecTests {
             == "spec.yaml, line 15, column 18: the alias `*a13` takes the spec past 100000 values once aliases are expanded; a spec needs a few hundred. Write the repeated parts out instead of nesting aliases in aliases.")
     }
 
+    /// `Tests/Fixtures/fuzz/spec-alias-keys.yaml`, found by a fuzz run (a libFuzzer timeout: over
+    /// 10 s under the address sanitizer): mapping keys that are aliases of lists, each far below
+    /// the expansion limit, which Yams' duplicate-key check hashed and sorted in full.
+    @Test("keys that are aliases, lists or mappings are refused in a spec that uses aliases")
+    func aliasKeys() throws {
+        let bytes = try Data(contentsOf: fixturesDirectory.appending(path: "fuzz/spec-alias-keys.yaml"))
+        let fuzzed = error(String(decoding: bytes, as: UTF8.self))
+        #expect(fuzzed?.hasPrefix("spec.yaml, line ") == true)
+        #expect(fuzzed?.hasSuffix(": a key here is the alias `*a25`; a spec's keys are plain names. Write the key out as text.") == true)
+        #expect(error("a0: &a0 [x, x]\n? *a0\n: v\n")
+            == "spec.yaml, line 2, column 3: a key here is the alias `*a0`; a spec's keys are plain names. Write the key out as text.")
+        #expect(error("a0: &a0 [x, x]\n? [*a0, y]\n: v\n")
+            == "spec.yaml, line 2, column 3: a key here is a list; a spec's keys are plain names. Write the key out as text.")
+        #expect(error("a0: &a0 [x, x]\n? {k: *a0}\n: v\n")
+            == "spec.yaml, line 2, column 3: a key here is a mapping; a spec's keys are plain names. Write the key out as text.")
+    }
+
     @Test("ordinary aliases still read")
     func aliases() throws {
         let text = replacing("sales_touch_types: [call, meeting]", with: "sales_touch_types: &touches [call, meeting]")

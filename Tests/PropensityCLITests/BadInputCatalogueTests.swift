@@ -214,6 +214,20 @@ struct BadInputCatalogueTests {
             + "aliases in aliases.")
     }
 
+    @Test("A spec key that is an alias of a list (which Yams would hash in full) is refused")
+    func aliasKey() throws {
+        let directory = try export()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        var lineCount = 0
+        try edit("catalogue.yaml", in: directory) { lines in
+            if lines.last == "" { lines.removeLast() }
+            lineCount = lines.count
+            lines += ["a0: &a0 [x, x]", "? *a0", ": v", ""]
+        }
+        try expectRefused(directory, "catalogue.yaml, line \(lineCount + 2), column 3: a key here is the alias `*a0`; a spec's "
+            + "keys are plain names. Write the key out as text.")
+    }
+
     @Test("A spec naming a column the file lacks is refused with the columns it has")
     func missingColumn() throws {
         let directory = try export()

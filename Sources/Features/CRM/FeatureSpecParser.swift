@@ -57,11 +57,8 @@ extension FeatureSpec {
 
     /// Reads spec text, YAML or JSON; `file` is the name errors give.
     public init(text: String, file: String) throws(FeatureSpecError) {
-        if let excess = SpecAliasExpansion.excess(in: text) {
-            throw FeatureSpecError(file: file, line: excess.line, column: excess.column,
-                                   message: "the alias `*\(excess.alias)` takes the spec past \(SpecAliasExpansion.limit) values "
-                                       + "once aliases are expanded; a spec needs a few hundred. Write the repeated parts out "
-                                       + "instead of nesting aliases in aliases.")
+        if let problem = SpecAliasExpansion.problem(in: text) {
+            throw FeatureSpecError(file: file, line: problem.line, column: problem.column, message: problem.message)
         }
         let root: Node
         do {
