@@ -157,7 +157,7 @@ public struct LinearScorer: Sendable {
         let m = coefficients.count + 1
         let groupCount = groups.count
         var out = LinearScores(groupCount: groupCount, capacity: rows.count, includeContributions: includeContributions)
-        var block = BlockScores(blockRows: Self.blockRows, columns: m, groupCount: groupCount)
+        var block = BlockScores(blockRows: Self.blockRows, columns: m, groupCount: groupCount, keepsCenteredRows: form != nil)
         var start = rows.lowerBound
         while start < rows.upperBound {
             let count = min(Self.blockRows, rows.upperBound - start)
@@ -184,6 +184,7 @@ public struct LinearScorer: Sendable {
         let d = coefficients.count
         let groupCount = groups.count
         let stride = block.blockRows
+        let rowStride = block.centeredRowStride
         let a = centeredIntercept
         features.elements.withUnsafeBufferPointer { x in
         centers.withUnsafeBufferPointer { mu in
@@ -194,7 +195,7 @@ public struct LinearScorer: Sendable {
         block.groupContributions.withUnsafeMutableBufferPointer { c in
             for (i, row) in rows.enumerated() {
                 let source = x.baseAddress! + row * d
-                let target = z.baseAddress! + i * (d + 1)
+                let target = z.baseAddress! + i * rowStride
                 target[0] = 1
                 var total = 0.0
                 var j = 0
@@ -220,8 +221,11 @@ public struct LinearScorer: Sendable {
 /// The workspace and results of one block of rows.
 private struct BlockScores {
     let blockRows: Int
-    /// `[1 | x − μ]` row by row, then overwritten by `QuadraticForm`.
+    /// `[1 | x − μ]` row by row, then overwritten by `QuadraticForm`; without a covariance (no
+    /// ranges) a single row that each row overwrites, as nothing reads it.
     var centered: [Double]
+    /// How far apart the rows of `centered` are: the column count, or 0 for the single row.
+    let centeredRowStride: Int
     var eta, standardError, probability, low, high: [Double]
     /// The contributions group by group: group `g`, row `i` at `g * blockRows + i`.
     var groupContributions: [Double]
@@ -229,10 +233,11 @@ private struct BlockScores {
     /// so that the selection runs on one vector type.
     var positiveSlots, positiveSlotGroups, negativeSlots, negativeSlotGroups: [Double]
 
-    init(blockRows: Int, columns: Int, groupCount: Int) {
+    init(blockRows: Int, columns: Int, groupCount: Int, keepsCenteredRows: Bool) {
         precondition(blockRows % 4 == 0, "Reasons are selected four rows at a time.")
         self.blockRows = blockRows
-        centered = [Double](repeating: 0, count: blockRows * columns)
+        centeredRowStride = keepsCenteredRows ? columns : 0
+        centered = [Double](repeating: 0, count: (keepsCenteredRows ? blockRows : 1) * columns)
         eta = [Double](repeating: 0, count: blockRows)
         standardError = eta
         probability = eta
