@@ -69,11 +69,7 @@ public struct ProximalNewtonSolver: Sendable {
         precondition(l1.count == p && start.count == p, "Expected \(p) L1 weights and starting values.")
         precondition(l1.allSatisfy { $0 >= 0 && $0.isFinite }, "L1 weights must be finite and ≥ 0.")
         let free = free ?? [Bool](repeating: true, count: p)
-        func composite(_ value: Double, _ x: [Double]) -> Double {
-            var total = value
-            for k in 0..<p where l1[k] > 0 { total += l1[k] * abs(x[k]) }
-            return total
-        }
+        func composite(_ value: Double, _ x: [Double]) -> Double { Self.composite(value, x, l1: l1) }
 
         var x = start
         var current: ObjectiveEvaluation
@@ -136,6 +132,13 @@ public struct ProximalNewtonSolver: Sendable {
             onStep?(NewtonStep(iteration: iterations, value: composite(current.value, x), stepSize: t,
                                maxAbsGradient: Self.kktViolation(gradient: current.gradient!, parameters: x, l1: l1, free: free)))
         }
+    }
+
+    /// `value + Σₖ l1[k]·|xₖ|`: the composite objective at `x`, given the smooth part's value.
+    static func composite(_ value: Double, _ x: [Double], l1: [Double]) -> Double {
+        var total = value
+        for k in x.indices where l1[k] > 0 { total += l1[k] * abs(x[k]) }
+        return total
     }
 
     /// The largest violation of the optimality (KKT) conditions of `f + Σ aₖ|xₖ|` over the

@@ -70,11 +70,7 @@ public struct QuasiNewtonSolver: Sendable {
         precondition(l1.allSatisfy { $0 >= 0 && $0.isFinite }, "L1 weights must be finite and ≥ 0.")
         precondition(memory >= 1, "L-BFGS needs at least one stored pair.")
         let free = free ?? [Bool](repeating: true, count: p)
-        func composite(_ value: Double, _ x: [Double]) -> Double {
-            var total = value
-            for k in 0..<p where l1[k] > 0 { total += l1[k] * abs(x[k]) }
-            return total
-        }
+        func composite(_ value: Double, _ x: [Double]) -> Double { ProximalNewtonSolver.composite(value, x, l1: l1) }
 
         var x = start
         var current: ObjectiveEvaluation
