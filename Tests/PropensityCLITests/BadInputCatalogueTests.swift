@@ -36,6 +36,17 @@ struct BadInputCatalogueTests {
         try lines.joined(separator: "\n").write(to: url, atomically: true, encoding: .utf8)
     }
 
+    /// Appends `lines` to the end of `catalogue.yaml`; returns how many lines it had before.
+    func appendToSpec(in directory: URL, _ lines: [String]) throws -> Int {
+        var before = 0
+        try edit("catalogue.yaml", in: directory) { text in
+            if text.last == "" { text.removeLast() }
+            before = text.count
+            text += lines + [""]
+        }
+        return before
+    }
+
     /// Sets field `field` of line `line` (0 = header) of a generated file, which quotes nothing.
     func setField(_ lines: inout [String], line: Int, field: Int, to value: String) {
         var fields = lines[line].components(separatedBy: ",")
@@ -201,14 +212,8 @@ struct BadInputCatalogueTests {
     func aliasBomb() throws {
         let directory = try export()
         defer { try? FileManager.default.removeItem(at: directory) }
-        var lineCount = 0
-        try edit("catalogue.yaml", in: directory) { lines in
-            if lines.last == "" { lines.removeLast() }
-            lineCount = lines.count
-            lines.append("a0: &a0 [x, x]")
-            for level in 1..<26 { lines.append("a\(level): &a\(level) [*a\(level - 1), *a\(level - 1)]") }
-            lines.append("")
-        }
+        let lineCount = try appendToSpec(in: directory,
+                                         ["a0: &a0 [x, x]"] + (1..<26).map { "a\($0): &a\($0) [*a\($0 - 1), *a\($0 - 1)]" })
         try expectRefused(directory, "catalogue.yaml, line \(lineCount + 15), column 18: the alias `*a13` takes the spec past 100000 "
             + "values once aliases are expanded; a spec needs a few hundred. Write the repeated parts out instead of nesting "
             + "aliases in aliases.")
@@ -218,12 +223,7 @@ struct BadInputCatalogueTests {
     func aliasKey() throws {
         let directory = try export()
         defer { try? FileManager.default.removeItem(at: directory) }
-        var lineCount = 0
-        try edit("catalogue.yaml", in: directory) { lines in
-            if lines.last == "" { lines.removeLast() }
-            lineCount = lines.count
-            lines += ["a0: &a0 [x, x]", "? *a0", ": v", ""]
-        }
+        let lineCount = try appendToSpec(in: directory, ["a0: &a0 [x, x]", "? *a0", ": v"])
         try expectRefused(directory, "catalogue.yaml, line \(lineCount + 2), column 3: a key here is the alias `*a0`; a spec's "
             + "keys are plain names. Write the key out as text.")
     }
