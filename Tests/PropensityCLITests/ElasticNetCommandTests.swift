@@ -98,6 +98,7 @@ struct ElasticNetCommandTests {
          "Error: --lambda auto needs --spec: it cross-validates in time order, which a flat table does not have."),
         (["--l2", "1", "--one-se"], "Error: --one-se chooses among cross-validated penalties: use it with --l2 auto or --lambda auto."),
         (["--penalty", "ridge"], "Error: The value 'ridge' is invalid for '--penalty <l2|elasticnet>'. Please provide one of 'l2' and 'elasticnet'."),
+        (["--l2", "1", "--hessian-free-width=-1"], "Error: --hessian-free-width must be at least 0, not -1."),
     ])
     func optionErrors(_ options: [String], _ message: String) throws {
         let directory = try makeTemporaryDirectory()
