@@ -41,7 +41,8 @@ for target in "${targets[@]}"; do
         -artifact_prefix=".fuzz/artifacts/$target-" -print_final_stats=1 ${FUZZ_FLAGS:-} > "$log" 2>&1
     result=$?
     set -e
-    runs="$(grep -o 'stat::number_of_executed_units: *[0-9]*' "$log" | grep -o '[0-9]*$' || true)"
+    # With -jobs (FUZZ_FLAGS) the log holds each worker's final stats: add them up.
+    runs="$(grep -o 'stat::number_of_executed_units: *[0-9]*' "$log" | grep -o '[0-9]*$' | awk '{ n += $1 } END { if (NR) print n }' || true)"
     if [ "$result" -eq 0 ]; then
         echo "$target: ${runs:-?} executions, no crash, hang or sanitizer report."
     else
