@@ -14,11 +14,16 @@ let package = Package(
         .library(name: "SyntheticCRM", targets: ["SyntheticCRM"]),
         .library(name: "Analysis", targets: ["Analysis"]),
         .library(name: "Forecasting", targets: ["Forecasting"]),
+        // Reading the CRM from PostgreSQL and writing scores back: its own product, so that a
+        // program using only the core library does not build PostgresNIO.
+        .library(name: "PropensityPostgres", targets: ["PropensityPostgres"]),
         .executable(name: "propensity", targets: ["PropensityCLI"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
+        .package(url: "https://github.com/vapor/postgres-nio", from: "1.33.2"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
     ],
     targets: [
         // C libraries, one `.systemLibrary` target each; only `LinearAlgebra` imports them.
@@ -53,10 +58,17 @@ let package = Package(
             dependencies: ["LinearAlgebra", "CSVParsing", "Features", "Training", "Scoring", "Forecasting", "Analysis", "Reporting",
                            "SyntheticCRM"]
         ),
+        // The PostgreSQL side: connection URLs, streamed tables, the scores table.
+        .target(
+            name: "PropensityPostgres",
+            dependencies: ["Features", "Scoring", .product(name: "PostgresNIO", package: "postgres-nio"),
+                           .product(name: "Logging", package: "swift-log")]
+        ),
         .executableTarget(
             name: "PropensityCLI",
             dependencies: [
                 "Propensity",
+                "PropensityPostgres",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -72,5 +84,10 @@ let package = Package(
         .testTarget(name: "ForecastingTests", dependencies: ["Forecasting", "TestSupport"]),
         .testTarget(name: "PropensityTests", dependencies: ["Propensity", "TestSupport"]),
         .testTarget(name: "PropensityCLITests", dependencies: ["PropensityCLI", "TestSupport"]),
+        .testTarget(
+            name: "PropensityPostgresTests",
+            dependencies: ["PropensityPostgres", "PropensityCLI", "Features", "Scoring", "TestSupport",
+                           .product(name: "PostgresNIO", package: "postgres-nio")]
+        ),
     ]
 )

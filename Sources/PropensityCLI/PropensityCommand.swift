@@ -2,7 +2,7 @@ import ArgumentParser
 
 /// `propensity`: train, inspect and apply propensity-to-close models.
 @main
-struct PropensityCommand: ParsableCommand {
+struct PropensityCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "propensity",
         abstract: "Propensity-to-close models for sales-qualified leads.",

@@ -1,9 +1,10 @@
 import ArgumentParser
 import Foundation
 import Propensity
+import PropensityPostgres
 
 /// `propensity score`: score the open SQLs of a CRM export.
-struct Score: ParsableCommand {
+struct Score: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Score the open SQLs of a CRM export with a saved model.",
         discussion: """
@@ -22,6 +23,14 @@ struct Score: ParsableCommand {
 
             The file is written under a temporary name and renamed when complete: a failed run \
             leaves no partial output, and an earlier file of the same name stays as it was.
+
+            With --write postgres://user@host:port/database (the password from PGPASSWORD or \
+            ~/.pgpass, never in the URL), the scores go to the table --table in one transaction: \
+            the table is created when missing (its columns are in the README), the rows of an \
+            earlier run of the same model and --as-of are replaced, and a failed run leaves the \
+            table as it was. An existing table with other columns or types is an error, found \
+            before scoring starts. --out and --write can be given together (the database is \
+            written first; when that fails, the file is not written); at least one is needed.
             """
     )
 
@@ -31,8 +40,15 @@ struct Score: ParsableCommand {
                                valueName: "instant"))
     var asOf: String?
 
-    @Option(help: ArgumentHelp("Where to write the scores.", valueName: "file"))
-    var out: String
+    @Option(help: ArgumentHelp("The file to write the scores to.", valueName: "file"))
+    var out: String?
+
+    @Option(help: ArgumentHelp("A PostgreSQL database to write the scores to, as postgres://user@host:port/database.",
+                               valueName: "url"))
+    var write: String?
+
+    @Option(help: ArgumentHelp("The table --write fills: name or schema.name.", valueName: "table"))
+    var table = "lead_scores"
 
     @Option(help: ArgumentHelp("csv or jsonl (JSON Lines: one object per lead, factors as arrays).", valueName: "format"))
     var format: ScoreFile.Format = .csv
@@ -41,19 +57,46 @@ struct Score: ParsableCommand {
 
     func validate() throws {
         _ = try scoringInstant(asOf)
+        guard out != nil || write != nil else {
+            throw ValidationError("Give --out FILE, --write postgres://user@host:port/database, or both: where the scores go.")
+        }
+        if let write {
+            guard PostgresLocation.isURL(write) else {
+                throw ValidationError("--write takes a PostgreSQL URL (postgres://user@host:port/database), not `\(write)`; "
+                    + "to write a file, use --out.")
+            }
+            _ = try PostgresLocation(url: write)
+        }
+        _ = try ScoreTable(name: table)
     }
 
-    func run() throws {
+    func run() async throws {
         let reporter = options.reporter
         let loaded = try input.loadModel()
+        // Everything about the database is checked before the work starts.
+        let database = try write.map { (location: try PostgresLocation(url: $0), table: try ScoreTable(name: table),
+                                        model: try ScoreTable.ModelIdentity(modelFile: URL(fileURLWithPath: input.model),
+                                                                            model: loaded)) }
+        if let database {
+            reporter.report("Checking \(database.table.name) at \(database.location)")
+            try await database.table.check(at: database.location)
+        }
         let scorer = try options.scorer(for: loaded)
         let instant = try scoringInstant(asOf)
         let scored = try scorer.scoreOpenLeads(in: input.dataURL, asOf: instant) { stage in
             reporter.report(stage)
         }
-        reporter.report("Writing \(scored.count) scores to \(out)")
-        try ScoreFile.write(scored, format: format, to: URL(fileURLWithPath: out))
-        reporter.report("Wrote \(out)")
+        // The database first: when it fails, no file is written either.
+        var written: ScoreTable.WriteSummary?
+        if let database {
+            reporter.report("Writing \(scored.count) scores to \(database.table.name) at \(database.location)")
+            written = try await database.table.write(scored, model: database.model, to: database.location)
+        }
+        if let out {
+            reporter.report("Writing \(scored.count) scores to \(out)")
+            try ScoreFile.write(scored, format: format, to: URL(fileURLWithPath: out))
+            reporter.report("Wrote \(out)")
+        }
         let grades = Grade.allCases.map { grade in
             "\(grade.rawValue) \((0..<scored.count).filter { scored.scores.grade($0) == grade }.count)"
         }
@@ -64,7 +107,12 @@ struct Score: ParsableCommand {
         }
         for line in scored.skipped.lines { print("Skipped: \(line)") }
         staleDataWarning(latestEvent: scored.latestEventTime, asOf: scored.asOf)
-        print("Scores written to \(out)")
+        if let out { print("Scores written to \(out)") }
+        if let written, let database {
+            let replaced = written.replaced > 0 ? ", replacing \(written.replaced) of an earlier run" : ""
+            print("Scores written to \(database.table.name) at \(database.location) (\(written.written) rows\(replaced)"
+                + "\(written.created ? "; table created" : "")).")
+        }
     }
 }
 

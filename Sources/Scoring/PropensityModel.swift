@@ -147,16 +147,21 @@ public struct DataFingerprint: Codable, Equatable, Sendable {
     /// - Throws: The file system's error if it cannot be read.
     public init(file url: URL, rows: Int, positives: Int) throws {
         let data = try Data(contentsOf: url)
+        self.file = url.lastPathComponent
+        self.rows = rows
+        self.positives = positives
+        self.bytes = data.count
+        self.fnv1a64 = Self.fnv1a64(data)
+    }
+
+    /// The 64-bit FNV-1a hash of `data`, as 16 hexadecimal digits.
+    public static func fnv1a64(_ data: Data) -> String {
         var hash: UInt64 = 0xcbf2_9ce4_8422_2325
         for byte in data {
             hash ^= UInt64(byte)
             hash = hash &* 0x100_0000_01b3
         }
-        self.file = url.lastPathComponent
-        self.rows = rows
-        self.positives = positives
-        self.bytes = data.count
-        self.fnv1a64 = String(hash, radix: 16).leftPadded(to: 16)
+        return String(hash, radix: 16).leftPadded(to: 16)
     }
 }
 

@@ -68,16 +68,8 @@ public enum ScoreFile {
                 out.append(",\"score\":\(scores.score[k]),\"grade\":\"\(scores.grade(k).rawValue)\",\"\(trend)\":")
                 out.append(earlier >= 0 ? "\(earlier),\"score_change\":\(scores.score[k] - earlier)" : "null,\"score_change\":null")
                 for (key, factors) in [("raising", raising), ("lowering", lowering)] {
-                    out.append(",\"\(key)\":[")
-                    for (i, factor) in factors.enumerated() {
-                        if i > 0 { out.append(byte: 0x2C) }
-                        out.append("{\"feature\":")
-                        out.appendJSONString(factor.feature)
-                        out.append(",\"words\":")
-                        out.appendJSONString(factor.words)
-                        out.append(",\"contribution\":\(factor.contribution)}")
-                    }
-                    out.append(byte: 0x5D)
+                    out.append(",\"\(key)\":")
+                    out.appendJSON(factors)
                 }
                 out.append(byte: 0x7D)
             }
@@ -95,6 +87,16 @@ public enum ScoreFile {
     private static func formatDays(_ from: Double, _ to: Double) -> String {
         let days = (to - from) / 86_400
         return days == days.rounded() ? String(Int(days)) : String(days)
+    }
+}
+
+extension Factor {
+    /// `factors` as a JSON array of objects with `feature`, `words` and `contribution`, as JSON
+    /// Lines score files and the database's scores table hold them.
+    public static func json(_ factors: [Factor]) -> String {
+        var out = ByteBuffer()
+        out.appendJSON(factors)
+        return String(decoding: out.bytes, as: UTF8.self)
     }
 }
 
@@ -135,6 +137,20 @@ struct ByteBuffer {
             bytes.append(byte)
         }
         bytes.append(0x22)
+    }
+
+    /// Factors as a JSON array of `{"feature", "words", "contribution"}` objects.
+    mutating func appendJSON(_ factors: [Factor]) {
+        bytes.append(0x5B)
+        for (i, factor) in factors.enumerated() {
+            if i > 0 { bytes.append(0x2C) }
+            append("{\"feature\":")
+            appendJSONString(factor.feature)
+            append(",\"words\":")
+            appendJSONString(factor.words)
+            append(",\"contribution\":\(factor.contribution)}")
+        }
+        bytes.append(0x5D)
     }
 
     /// A JSON string literal.

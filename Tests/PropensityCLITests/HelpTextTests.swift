@@ -208,14 +208,24 @@ struct HelpTextTests {
             The file is written under a temporary name and renamed when complete: a failed run leaves no
             partial output, and an earlier file of the same name stays as it was.
 
-            USAGE: propensity score --model <model.json> --data <dir> [--as-of <instant>] --out <file> [--format <format>] [--skip-invalid-rows] [--progress] [--threads <n>]
+            With --write postgres://user@host:port/database (the password from PGPASSWORD or ~/.pgpass, never
+            in the URL), the scores go to the table --table in one transaction: the table is created when
+            missing (its columns are in the README), the rows of an earlier run of the same model and --as-of
+            are replaced, and a failed run leaves the table as it was. An existing table with other columns or
+            types is an error, found before scoring starts. --out and --write can be given together (the
+            database is written first; when that fails, the file is not written); at least one is needed.
+
+            USAGE: propensity score --model <model.json> --data <dir> [--as-of <instant>] [--out <file>] [--write <url>] [--table <table>] [--format <format>] [--skip-invalid-rows] [--progress] [--threads <n>]
 
             OPTIONS:
               --model <model.json>    The model file written by `propensity train --spec`.
               --data <dir>            The folder of CRM tables, named as in the model's spec.
               --as-of <instant>       The instant to score as of (ISO 8601, such as 2025-07-01 or
                                       2025-07-01T09:00:00Z); default now.
-              --out <file>            Where to write the scores.
+              --out <file>            The file to write the scores to.
+              --write <url>           A PostgreSQL database to write the scores to, as
+                                      postgres://user@host:port/database.
+              --table <table>         The table --write fills: name or schema.name. (default: lead_scores)
               --format <format>       csv or jsonl (JSON Lines: one object per lead, factors as arrays).
                                       (values: csv, jsonl; default: csv)
               --skip-invalid-rows     Skip rows with unreadable values or unknown ids and count them, instead
