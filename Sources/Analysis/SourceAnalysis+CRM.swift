@@ -79,10 +79,9 @@ extension SourceAnalysis {
     static func samples(of data: CRMDataSet, closed: [Int], model: PropensityModel) -> ([ModelSample], ModelSplit) {
         let trained = model.trainingData
         let heldCount = model.validation?.rows ?? 0
-        let file = data.directory.appending(path: data.spec.tables.leads.file)
         var heldOut = Set<Int>()
         let rule: ModelSplit.Rule
-        if let fingerprint = try? DataFingerprint(file: file, rows: 0, positives: 0),
+        if let fingerprint = try? DataFingerprint(data.spec.tables.leadsReference, in: data.source, rows: 0, positives: 0),
            fingerprint.fnv1a64 == trained.fnv1a64, fingerprint.bytes == trained.bytes,
            closed.count == trained.rows + heldCount {
             rule = .trainingFile

@@ -6,15 +6,16 @@ import Musl
 import Darwin
 #endif
 
-/// Where a `CSVReader` gets its bytes from, one chunk at a time.
+/// Where a `CSVReader` gets its bytes from, one chunk at a time: a file, bytes in memory, or
+/// anything else that produces CSV text (a database query streamed as CSV).
 ///
-/// The reader owns one buffer and asks the source to fill the free part of it, so a file of any
-/// size is read with memory bounded by the buffer (plus the longest record).
-protocol CSVByteSource: AnyObject {
+/// The reader owns one buffer and asks the source to fill the free part of it, so an input of
+/// any size is read with memory bounded by the buffer (plus the longest record).
+public protocol CSVByteSource: AnyObject {
     /// Copies up to `buffer.count` bytes into `buffer` and returns how many; 0 means the input is
-    /// exhausted.
+    /// exhausted. May block until bytes arrive.
     func read(into buffer: UnsafeMutableRawBufferPointer) throws(CSVError) -> Int
-    /// Releases whatever the source holds (a file descriptor); later reads return 0.
+    /// Releases whatever the source holds (a file descriptor, a query); later reads return 0.
     func close()
 }
 

@@ -58,11 +58,14 @@ public enum CSVError: Error, Equatable, Sendable, CustomStringConvertible {
     case raggedRow(file: String, line: Int, expected: Int, found: Int)
     /// The bytes of a field are not valid UTF-8; `line` is the line of the first bad byte.
     case invalidUTF8(file: String, line: Int, column: CSVColumn)
+    /// A source other than a file (a database query) failed; `message` says what happened and
+    /// what to do, in full.
+    case sourceFailed(file: String, message: String)
 
     /// The 1-based line of the problem, when it is inside the file.
     public var line: Int? {
         switch self {
-        case .unreadableFile, .noHeader: return nil
+        case .unreadableFile, .noHeader, .sourceFailed: return nil
         case .emptyHeaderName(_, let line, _), .duplicateHeaderName(_, let line, _, _, _), .unterminatedQuote(_, let line, _),
              .quoteInUnquotedField(_, let line, _), .textAfterClosingQuote(_, let line, _), .raggedRow(_, let line, _, _),
              .invalidUTF8(_, let line, _):
@@ -98,6 +101,8 @@ public enum CSVError: Error, Equatable, Sendable, CustomStringConvertible {
         case .invalidUTF8(let file, let line, let column):
             return "\(file), line \(line), \(column): the text is not valid UTF-8. "
                 + "Save the file as UTF-8 (with or without a byte order mark)."
+        case .sourceFailed(let file, let message):
+            return "\(file): \(message)"
         }
     }
 

@@ -171,6 +171,14 @@ public final class CSVReader {
         try self.init(source: CSVMemorySource(bytes), name: name, bufferSize: bufferSize)
     }
 
+    /// Reads CSV text that `source` produces, through a 1 MiB buffer.
+    ///
+    /// - Parameter name: The name errors give for the input.
+    /// - Throws: Any `CSVError` that `source` or the header row throws.
+    public convenience init(source: any CSVByteSource, name: String) throws(CSVError) {
+        try self.init(source: source, name: name, bufferSize: Self.defaultBufferSize)
+    }
+
     /// Reads the byte order mark and the header from `source`.
     init(source: any CSVByteSource, name: String, bufferSize: Int) throws(CSVError) {
         self.name = name

@@ -53,6 +53,14 @@ public struct PipelineForecaster: Sendable {
     public func forecast(_ directory: URL, asOf: Date, groupings: [ForecastGrouping] = [],
                          backtest: BacktestChoice = .automatic,
                          progress: (@Sendable (Stage) -> Void)? = nil) throws -> PipelineForecast {
+        try forecast(CRMFolder(directory), asOf: asOf, groupings: groupings, backtest: backtest, progress: progress)
+    }
+
+    /// The forecast of the pipeline of `source` (a folder, a database), as
+    /// `forecast(_:asOf:groupings:backtest:progress:)` gives it for a folder.
+    public func forecast(_ source: any CRMTableSource, asOf: Date, groupings: [ForecastGrouping] = [],
+                         backtest: BacktestChoice = .automatic,
+                         progress: (@Sendable (Stage) -> Void)? = nil) throws -> PipelineForecast {
         let spec = scorer.pipeline.spec
         var columns: [ColumnReference] = []
         for grouping in groupings {
@@ -62,7 +70,7 @@ public struct PipelineForecaster: Sendable {
             }
         }
         progress?(.scoring(.readingTables))
-        let data = try scorer.readData(directory, groupingColumns: columns)
+        let data = try scorer.readData(source, groupingColumns: columns)
         return try forecast(of: data, asOf: asOf, groupings: groupings, backtest: backtest, progress: progress)
     }
 

@@ -32,7 +32,8 @@ struct Analyze: ParsableCommand {
             """
     )
 
-    @Option(help: ArgumentHelp("The folder of CRM tables.", valueName: "dir"))
+    @Option(help: ArgumentHelp("The folder of CRM tables, or a PostgreSQL database holding them (postgres://user@host:port/database).",
+                               valueName: "dir|url"))
     var data: String
 
     @Option(help: ArgumentHelp("The feature spec that maps the tables (without --model).", valueName: "spec.yaml"))
@@ -76,19 +77,19 @@ struct Analyze: ParsableCommand {
     func run() throws {
         let reporter = options.reporter
         let settings = SourceAnalysis.Settings(correction: correction, level: level, minimumCellSize: minCellSize)
-        let directory = URL(fileURLWithPath: data)
+        let source = try crmSource(data)
         let dataSet: CRMDataSet
         let analysis: SourceAnalysis
         if let model {
             let scorer = try options.scorer(for: try ModelFile.read(from: URL(fileURLWithPath: model)))
             reporter.report(.readingTables)
-            dataSet = try scorer.readData(directory)
+            dataSet = try scorer.readData(source)
             analysis = try SourceAnalysis(data: dataSet, scorer: scorer, settings: settings) { reporter.report($0) }
         } else {
             let featureSpec = try FeatureSpec(contentsOf: URL(fileURLWithPath: spec!))
             options.performance.apply()
             reporter.report(.readingTables)
-            dataSet = try CRMDataSet(spec: featureSpec, directory: directory, skipInvalidRows: options.skipInvalidRows,
+            dataSet = try CRMDataSet(spec: featureSpec, source: source, skipInvalidRows: options.skipInvalidRows,
                                      keepingOtherLeadColumns: false, threads: options.performance.threadCount)
             analysis = try SourceAnalysis(data: dataSet, settings: settings)
         }

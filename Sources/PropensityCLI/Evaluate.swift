@@ -31,12 +31,13 @@ struct Evaluate: ParsableCommand {
         let reporter = options.reporter
         let loaded = try input.loadModel()
         let scorer = try options.scorer(for: loaded)
-        let evaluation = try scorer.evaluate(input.dataURL) { reporter.report($0) }
+        let source = try input.source()
+        let evaluation = try scorer.evaluate(source) { reporter.report($0) }
         guard evaluation.rows > 0 else {
             throw ValidationError("\(input.data) has no closed (won or lost) leads to evaluate on.")
         }
         if case .crm(let pipeline) = loaded.input,
-           let leads = try? DataFingerprint(file: input.dataURL.appending(path: pipeline.spec.tables.leads.file), rows: 0, positives: 0),
+           let leads = try? DataFingerprint(pipeline.spec.tables.leadsReference, in: source, rows: 0, positives: 0),
            leads.fnv1a64 == loaded.trainingData.fnv1a64 {
             let note = "Note: this is the leads file the model was trained on, so these figures include its training leads; "
                 + "the held-out validation in `propensity inspect` is the fair measure.\n"

@@ -38,7 +38,7 @@ struct Explain: ParsableCommand {
         let loaded = try input.loadModel()
         let scorer = try options.scorer(for: loaded)
         let reporter = options.reporter
-        let explanation = try scorer.explain(leadID: lead, in: input.dataURL, asOf: try scoringInstant(asOf)) {
+        let explanation = try scorer.explain(leadID: lead, in: try input.source(), asOf: try scoringInstant(asOf)) {
             reporter.report($0)
         }
         if json {

@@ -94,7 +94,7 @@ struct Forecast: ParsableCommand {
         let choice: PipelineForecaster.BacktestChoice = noBacktest ? .none
             : backtest.flatMap(ForecastQuarter.init(parsing:)).map { .quarter($0) } ?? .automatic
         let forecaster = PipelineForecaster(scorer: scorer, settings: ForecastSettings(simulations: simulations, seed: seed))
-        let forecast = try forecaster.forecast(input.dataURL, asOf: instant, groupings: groupings, backtest: choice) { stage in
+        let forecast = try forecaster.forecast(try input.source(), asOf: instant, groupings: groupings, backtest: choice) { stage in
             switch stage {
             case .scoring(let stage): reporter.report(stage)
             case .backtest(let quarter): reporter.report("Backtest: the pipeline at the start of \(quarter)")

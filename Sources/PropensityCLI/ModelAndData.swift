@@ -1,13 +1,15 @@
 import ArgumentParser
 import Foundation
 import Propensity
+import PropensityPostgres
 
 /// The options of the commands that apply a saved model to a CRM export.
 struct ModelAndData: ParsableArguments {
     @Option(help: ArgumentHelp("The model file written by `propensity train --spec`.", valueName: "model.json"))
     var model: String
 
-    @Option(help: ArgumentHelp("The folder of CRM tables, named as in the model's spec.", valueName: "dir"))
+    @Option(help: ArgumentHelp("The folder of CRM tables, named as in the model's spec, or a PostgreSQL database holding them "
+                               + "(postgres://user@host:port/database).", valueName: "dir|url"))
     var data: String
 
     /// The model, read and checked.
@@ -15,8 +17,15 @@ struct ModelAndData: ParsableArguments {
         try ModelFile.read(from: URL(fileURLWithPath: model))
     }
 
-    /// The data folder.
-    var dataURL: URL { URL(fileURLWithPath: data) }
+    /// The tables of --data.
+    func source() throws -> any CRMTableSource { try crmSource(data) }
+}
+
+/// The tables a `--data` value names: a folder of CSV files, or a PostgreSQL database when it
+/// is a `postgres://` URL (the password from PGPASSWORD or ~/.pgpass).
+func crmSource(_ data: String) throws -> any CRMTableSource {
+    if PostgresLocation.isURL(data) { return PostgresCRMSource(location: try PostgresLocation(url: data)) }
+    return CRMFolder(URL(fileURLWithPath: data))
 }
 
 /// The options of the commands that score leads: bad rows, progress and threads.

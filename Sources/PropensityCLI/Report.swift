@@ -50,7 +50,7 @@ struct Report: ParsableCommand {
         if case .flatTable = loaded.input { throw ReportError.flatTableModel(path: input.model) }
         let scorer = try options.scorer(for: loaded)
         reporter.report(.readingTables)
-        let data = try scorer.readData(input.dataURL)
+        let data = try scorer.readData(try input.source())
         let scored = try scorer.scoreOpenLeads(of: data, asOf: try scoringInstant(asOf)) { reporter.report($0) }
         var document = ReportDocument.propensityReport(model: loaded, modelFile: input.model, dataDirectory: input.data,
                                                        scored: scored)

@@ -83,7 +83,7 @@ struct Score: AsyncParsableCommand {
         }
         let scorer = try options.scorer(for: loaded)
         let instant = try scoringInstant(asOf)
-        let scored = try scorer.scoreOpenLeads(in: input.dataURL, asOf: instant) { stage in
+        let scored = try scorer.scoreOpenLeads(in: try input.source(), asOf: instant) { stage in
             reporter.report(stage)
         }
         // The database first: when it fails, no file is written either.

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import Propensity
+import PropensityPostgres
 import Synchronization
 
 /// `propensity train`: fit a model to a flat CSV table.
@@ -48,8 +49,9 @@ struct Train: ParsableCommand {
                                valueName: "spec.yaml"))
     var spec: String?
 
-    @Option(help: ArgumentHelp("With --spec, the folder of CRM tables; without, the flat table (CSV with a header row).",
-                               valueName: "path"))
+    @Option(help: ArgumentHelp("With --spec, the folder of CRM tables or a PostgreSQL database holding them "
+                               + "(postgres://user@host:port/database); without, the flat table (CSV with a header row).",
+                               valueName: "path|url"))
     var data: String
 
     @Flag(help: "With --spec, skip rows with unreadable values or unknown ids and count them, instead of stopping at the first.")
@@ -136,6 +138,10 @@ struct Train: ParsableCommand {
     @OptionGroup var performance: PerformanceOptions
 
     func validate() throws {
+        if spec == nil && PostgresLocation.isURL(data) {
+            throw ValidationError("A database is read through a feature spec: add --spec SPEC.yaml, "
+                + "whose `tables` name its tables. Without --spec, --data is one CSV file.")
+        }
         if let l2Argument, Penalty(argument: l2Argument) == nil {
             throw ValidationError("--l2 must be a finite number ≥ 0 or `auto`, not \(l2Argument).")
         }
@@ -240,7 +246,7 @@ struct Train: ParsableCommand {
                                  skipInvalidRows: skipInvalidRows, leakageAUCThreshold: leakAUC,
                                  calibration: calibration.method, trainedAt: Self.trainingTime())
         let featureCount = Atomic(0)   // known once the fit starts, for the step lines
-        let result = try trainer.train(spec: spec, directory: URL(fileURLWithPath: data)) { stage in
+        let result = try trainer.train(spec: spec, source: try crmSource(data)) { stage in
             switch stage {
             case .readingTables:
                 reporter.report("Reading the leads, companies and contacts of \(data)")

@@ -13,8 +13,9 @@ public enum PostgresError: Error, Equatable, CustomStringConvertible, Sendable {
     /// The server refused the user: the location, the server's message, and where the
     /// password came from (`nil`: none was found).
     case authentication(String, String, passwordSource: String?)
-    /// A table or view the work needs is not in the database: the location and the name.
-    case missingTable(String, String)
+    /// A table or view the spec names is not in the database: the location, the name and the
+    /// spec entry (`tables.leads`).
+    case missingTable(String, String, entry: String)
     /// A column the work needs is not in a table: the table, the column and the columns there are.
     case missingColumn(table: String, column: String, columns: [String])
     /// An existing table's schema does not fit: the table and what differs.
@@ -37,9 +38,9 @@ public enum PostgresError: Error, Equatable, CustomStringConvertible, Sendable {
             let password = source.map { "the password from \($0)" } ?? "no password (none in PGPASSWORD or ~/.pgpass)"
             return "the PostgreSQL server at \(location) refused the user with \(password): \(message). "
                 + "Check the user in the URL and the password."
-        case .missingTable(let location, let table):
+        case .missingTable(let location, let table, let entry):
             return "the database \(location) has no table or view `\(table)`. "
-                + "Create it, or name the right one in the spec's `tables` section."
+                + "Create it, or name the right one with `table:` in the spec's \(entry)."
         case .missingColumn(let table, let column, let columns):
             return "the table `\(table)` has no column `\(column)`; its columns are \(columns.joined(separator: ", "))."
         case .incompatibleSchema(let table, let what):

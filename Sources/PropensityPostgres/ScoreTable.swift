@@ -88,31 +88,20 @@ public struct ScoreTable: Sendable {
     }
 
     /// The table's name, as given: `name` or `schema.name`.
-    public let name: String
-    private let schema: String?
-    private let table: String
+    public var name: String { qualified.text }
+    private let qualified: QualifiedName
 
     /// A scores table named `name` (`lead_scores`, or `analytics.lead_scores`): letters,
     /// digits and underscores, not starting with a digit, case kept.
     ///
     /// - Throws: `PostgresError.badTableName`.
     public init(name: String) throws(PostgresError) {
-        let parts = name.split(separator: ".", omittingEmptySubsequences: false).map(String.init)
-        func valid(_ part: String) -> Bool {
-            guard let first = part.unicodeScalars.first, part.utf8.count <= 63 else { return false }
-            return (first == "_" || first.properties.isAlphabetic && first.isASCII)
-                && part.unicodeScalars.allSatisfy { $0.isASCII && ($0 == "_" || $0.properties.isAlphabetic || ("0"..."9").contains($0)) }
-        }
-        guard parts.count <= 2, parts.allSatisfy(valid) else { throw .badTableName(name) }
-        self.name = name
-        schema = parts.count == 2 ? parts[0] : nil
-        table = parts[parts.count - 1]
+        guard let qualified = QualifiedName(name) else { throw .badTableName(name) }
+        self.qualified = qualified
     }
 
     /// The table's name quoted for SQL.
-    var quoted: String {
-        (schema.map { "\"\($0)\"." } ?? "") + "\"\(table)\""
-    }
+    var quoted: String { qualified.quoted }
 
     /// The `CREATE TABLE` statement for this table.
     public var createStatement: String {
@@ -222,14 +211,16 @@ public struct ScoreTable: Sendable {
     /// Streams the rows with `COPY … FROM STDIN` (text format), about a megabyte at a time.
     private func copy(_ scored: ScoredLeads, model: ModelIdentity, scoredAt: Date, connection: PostgresConnection,
                       logger: Logger) async throws {
-        if let schema {
+        // PostgresNIO's COPY quotes the name it is given as one identifier: the schema goes
+        // through the search path.
+        if let schema = qualified.schema {
             try await connection.query(PostgresQuery(unsafeSQL: "SET LOCAL search_path TO \"\(schema)\""), logger: logger)
         }
         let fixed = "\t" + Timestamp.string(from: scored.trendFrom)
         let tail = "\t\(model.id)\t\(model.version)\t\(Timestamp.string(from: scored.asOf))\t"
             + Timestamp.string(from: scoredAt.timeIntervalSince1970.rounded(.down)) + "\n"
         let scores = scored.scores
-        try await connection.copyFrom(table: table, columns: Self.columns.map(\.name), logger: logger) { writer in
+        try await connection.copyFrom(table: qualified.name, columns: Self.columns.map(\.name), logger: logger) { writer in
             var buffer = ByteBuffer()
             buffer.reserveCapacity(1 << 20 + 4096)
             for k in 0..<scored.count {

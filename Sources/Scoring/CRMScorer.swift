@@ -63,8 +63,15 @@ public struct CRMScorer: Sendable {
     /// - Throws: `CRMDataError` when the tables lack a column the spec needs or hold bad rows.
     public func scoreOpenLeads(in directory: URL, asOf: Date,
                                progress: (@Sendable (Stage) -> Void)? = nil) throws -> ScoredLeads {
+        try scoreOpenLeads(in: CRMFolder(directory), asOf: asOf, progress: progress)
+    }
+
+    /// Scores every open lead of the tables of `source` (a folder, a database) as of `asOf`,
+    /// as `scoreOpenLeads(in:asOf:progress:)` does for a folder.
+    public func scoreOpenLeads(in source: any CRMTableSource, asOf: Date,
+                               progress: (@Sendable (Stage) -> Void)? = nil) throws -> ScoredLeads {
         progress?(.readingTables)
-        return try scoreOpenLeads(of: try readData(directory), asOf: asOf, progress: progress)
+        return try scoreOpenLeads(of: try readData(source), asOf: asOf, progress: progress)
     }
 
     /// Scores every open lead of `data`, tables already read through the model's spec
@@ -100,7 +107,14 @@ public struct CRMScorer: Sendable {
     ///
     /// - Throws: `CRMDataError` naming the file, line and column of the problem.
     public func readData(_ directory: URL, groupingColumns: [ColumnReference] = []) throws(CRMDataError) -> CRMDataSet {
-        try CRMDataSet(spec: pipeline.spec, directory: directory, skipInvalidRows: skipInvalidRows,
+        try readData(CRMFolder(directory), groupingColumns: groupingColumns)
+    }
+
+    /// Reads the tables of `source` (a folder, a database) as `readData(_:groupingColumns:)` does.
+    public func readData(_ source: any CRMTableSource, groupingColumns: [ColumnReference] = []) throws(CRMDataError)
+        -> CRMDataSet
+    {
+        try CRMDataSet(spec: pipeline.spec, source: source, skipInvalidRows: skipInvalidRows,
                        keepingOtherLeadColumns: false, threads: threads, groupingColumns: groupingColumns)
     }
 

@@ -95,8 +95,14 @@ public struct CRMTrainer: Sendable {
     ///   `TrainingError` when the fit cannot be made (for example perfect separation without a
     ///   penalty).
     public func train(spec: FeatureSpec, directory: URL, progress: (@Sendable (Stage) -> Void)? = nil) throws -> Result {
+        try train(spec: spec, source: CRMFolder(directory), progress: progress)
+    }
+
+    /// Trains as `train(spec:directory:progress:)` does, on the tables of `source` (a folder,
+    /// a database).
+    public func train(spec: FeatureSpec, source: any CRMTableSource, progress: (@Sendable (Stage) -> Void)? = nil) throws -> Result {
         progress?(.readingTables)
-        let data = try CRMDataSet(spec: spec, directory: directory, skipInvalidRows: skipInvalidRows, threads: threads)
+        let data = try CRMDataSet(spec: spec, source: source, skipInvalidRows: skipInvalidRows, threads: threads)
         let raw = try FeatureExtractor.rawFeatures(data, cutoffs: data.cutoffs(openLeadsAsOf: nil),
                                                    skipInvalidRows: skipInvalidRows, threads: threads) {
             progress?(.readingEvents(count: $0))
@@ -177,7 +183,7 @@ public struct CRMTrainer: Sendable {
         // Scores and grades come from the probabilities the model gives, calibrated or not.
         let gradedProbabilities = calibrated.map { c in fit.linearPredictor(x).map { c.calibrator.probability(logOdds: $0) } }
             ?? probabilities
-        var fingerprint = try DataFingerprint(file: directory.appending(path: spec.tables.leads.file), rows: rows.count,
+        var fingerprint = try DataFingerprint(spec.tables.leadsReference, in: source, rows: rows.count,
                                               positives: Int(labels.reduce(0, +)))
         let trainedCloses = rows.map { closeTimes[$0] }.filter { !$0.isNaN }
         fingerprint.closedFrom = trainedCloses.min().map(Timestamp.string(from:))

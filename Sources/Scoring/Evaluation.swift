@@ -45,8 +45,13 @@ extension CRMScorer {
     ///
     /// - Throws: `CRMDataError` for bad tables.
     public func evaluate(_ directory: URL, progress: (@Sendable (Stage) -> Void)? = nil) throws -> Evaluation {
+        try evaluate(CRMFolder(directory), progress: progress)
+    }
+
+    /// Evaluates the model on the closed leads of `source` (a folder, a database).
+    public func evaluate(_ source: any CRMTableSource, progress: (@Sendable (Stage) -> Void)? = nil) throws -> Evaluation {
         progress?(.readingTables)
-        let data = try readData(directory)
+        let data = try readData(source)
         let scored = try scoreClosedLeads(of: data, progress: progress)
         let closeTimes = data.closeTimes
         return Evaluation(probabilities: scored.probabilities, labels: scored.leads.map { data.outcomes[$0] == .won ? 1 : 0 },

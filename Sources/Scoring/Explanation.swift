@@ -64,8 +64,14 @@ extension CRMScorer {
     /// - Throws: `ScoringError.unknownLead`, or `CRMDataError` for bad tables.
     public func explain(leadID: String, in directory: URL, asOf: Date,
                         progress: (@Sendable (Stage) -> Void)? = nil) throws -> Explanation {
+        try explain(leadID: leadID, in: CRMFolder(directory), asOf: asOf, progress: progress)
+    }
+
+    /// Explains one lead of `source` (a folder, a database), as `explain(leadID:in:asOf:progress:)` does.
+    public func explain(leadID: String, in source: any CRMTableSource, asOf: Date,
+                        progress: (@Sendable (Stage) -> Void)? = nil) throws -> Explanation {
         progress?(.readingTables)
-        let data = try readData(directory)
+        let data = try readData(source)
         guard let lead = data.leadIndex(of: leadID) else {
             throw ScoringError.unknownLead(id: leadID, file: pipeline.spec.tables.leads.file)
         }

@@ -146,22 +146,27 @@ public struct DataFingerprint: Codable, Equatable, Sendable {
     ///
     /// - Throws: The file system's error if it cannot be read.
     public init(file url: URL, rows: Int, positives: Int) throws {
-        let data = try Data(contentsOf: url)
-        self.file = url.lastPathComponent
+        try self.init(CRMTableReference(entry: "tables.leads", file: url.lastPathComponent, table: nil),
+                      in: CRMFolder(url.deletingLastPathComponent()), rows: rows, positives: positives)
+    }
+
+    /// Fingerprints a table of a source (a file of a folder, a database table as streamed).
+    ///
+    /// - Throws: The source's error if the table cannot be read.
+    public init(_ table: CRMTableReference, in source: any CRMTableSource, rows: Int, positives: Int) throws {
+        let (bytes, hash) = try source.fingerprint(table)
+        self.file = source.name(of: table)
         self.rows = rows
         self.positives = positives
-        self.bytes = data.count
-        self.fnv1a64 = Self.fnv1a64(data)
+        self.bytes = bytes
+        self.fnv1a64 = hash
     }
 
     /// The 64-bit FNV-1a hash of `data`, as 16 hexadecimal digits.
     public static func fnv1a64(_ data: Data) -> String {
-        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
-        for byte in data {
-            hash ^= UInt64(byte)
-            hash = hash &* 0x100_0000_01b3
-        }
-        return String(hash, radix: 16).leftPadded(to: 16)
+        var hash = FNV1a64()
+        data.withUnsafeBytes { hash.add($0) }
+        return hash.hex
     }
 }
 
@@ -171,8 +176,3 @@ public enum PropensityVersion {
     public static let current = "0.1.0"
 }
 
-private extension String {
-    func leftPadded(to width: Int) -> String {
-        String(repeating: "0", count: max(0, width - count)) + self
-    }
-}

@@ -72,13 +72,14 @@ struct HelpTextTests {
 
             The fit summary is printed; the model file is written atomically, and not at all if anything fails.
 
-            USAGE: propensity train [<options>] --data <path> --out <model.json>
+            USAGE: propensity train [<options>] --data <path|url> --out <model.json>
 
             OPTIONS:
               --spec <spec.yaml>      The feature spec (YAML or JSON) that maps a CRM export's tables and
                                       defines the label, cut-off and features.
-              --data <path>           With --spec, the folder of CRM tables; without, the flat table (CSV with
-                                      a header row).
+              --data <path|url>       With --spec, the folder of CRM tables or a PostgreSQL database holding
+                                      them (postgres://user@host:port/database); without, the flat table (CSV
+                                      with a header row).
               --skip-invalid-rows     With --spec, skip rows with unreadable values or unknown ids and count
                                       them, instead of stopping at the first.
               --leak-auc <auc>        With --spec, report a feature column whose AUC on its own reaches this as
@@ -215,11 +216,12 @@ struct HelpTextTests {
             types is an error, found before scoring starts. --out and --write can be given together (the
             database is written first; when that fails, the file is not written); at least one is needed.
 
-            USAGE: propensity score --model <model.json> --data <dir> [--as-of <instant>] [--out <file>] [--write <url>] [--table <table>] [--format <format>] [--skip-invalid-rows] [--progress] [--threads <n>]
+            USAGE: propensity score --model <model.json> --data <dir|url> [--as-of <instant>] [--out <file>] [--write <url>] [--table <table>] [--format <format>] [--skip-invalid-rows] [--progress] [--threads <n>]
 
             OPTIONS:
               --model <model.json>    The model file written by `propensity train --spec`.
-              --data <dir>            The folder of CRM tables, named as in the model's spec.
+              --data <dir|url>        The folder of CRM tables, named as in the model's spec, or a PostgreSQL
+                                      database holding them (postgres://user@host:port/database).
               --as-of <instant>       The instant to score as of (ISO 8601, such as 2025-07-01 or
                                       2025-07-01T09:00:00Z); default now.
               --out <file>            The file to write the scores to.
@@ -262,11 +264,12 @@ struct HelpTextTests {
             calibration and lift charts. A model trained on a flat table cannot score a CRM export and is
             refused. The file is written under a temporary name and renamed when complete.
 
-            USAGE: propensity report --model <model.json> --data <dir> [--as-of <instant>] --out <report.html> [--skip-invalid-rows] [--progress] [--threads <n>]
+            USAGE: propensity report --model <model.json> --data <dir|url> [--as-of <instant>] --out <report.html> [--skip-invalid-rows] [--progress] [--threads <n>]
 
             OPTIONS:
               --model <model.json>    The model file written by `propensity train --spec`.
-              --data <dir>            The folder of CRM tables, named as in the model's spec.
+              --data <dir|url>        The folder of CRM tables, named as in the model's spec, or a PostgreSQL
+                                      database holding them (postgres://user@host:port/database).
               --as-of <instant>       The instant to score the open leads as of (ISO 8601, such as 2025-07-01);
                                       default now.
               --out <report.html>     Where to write the report.
@@ -308,11 +311,12 @@ struct HelpTextTests {
             validation began, so the model never saw its outcomes; the output says when leads of the chosen
             quarter were in training.
 
-            USAGE: propensity forecast [<options>] --model <model.json> --data <dir>
+            USAGE: propensity forecast [<options>] --model <model.json> --data <dir|url>
 
             OPTIONS:
               --model <model.json>    The model file written by `propensity train --spec`.
-              --data <dir>            The folder of CRM tables, named as in the model's spec.
+              --data <dir|url>        The folder of CRM tables, named as in the model's spec, or a PostgreSQL
+                                      database holding them (postgres://user@host:port/database).
               --as-of <instant>       The instant to forecast as of (ISO 8601, such as 2025-07-01); default now.
               --by <field>            Break the pipeline down by this field: source, owner, a leads column,
                                       companies.COLUMN, month or month:COLUMN (repeatable).
@@ -349,11 +353,12 @@ struct HelpTextTests {
             With --json, prints the same as one JSON object: rows, wins, closedFrom, closedTo, metrics (auc,
             logLoss, brier, count), calibration, lift and roc (the ROC curve's points, at most 200).
 
-            USAGE: propensity evaluate --model <model.json> --data <dir> [--json] [--skip-invalid-rows] [--progress] [--threads <n>]
+            USAGE: propensity evaluate --model <model.json> --data <dir|url> [--json] [--skip-invalid-rows] [--progress] [--threads <n>]
 
             OPTIONS:
               --model <model.json>    The model file written by `propensity train --spec`.
-              --data <dir>            The folder of CRM tables, named as in the model's spec.
+              --data <dir|url>        The folder of CRM tables, named as in the model's spec, or a PostgreSQL
+                                      database holding them (postgres://user@host:port/database).
               --json                  Print JSON instead of tables.
               --skip-invalid-rows     Skip rows with unreadable values or unknown ids and count them, instead
                                       of stopping at the first.
@@ -380,11 +385,12 @@ struct HelpTextTests {
 
             With --json, prints the same as one JSON object.
 
-            USAGE: propensity explain --model <model.json> --data <dir> --lead <id> [--as-of <instant>] [--json] [--skip-invalid-rows] [--progress] [--threads <n>]
+            USAGE: propensity explain --model <model.json> --data <dir|url> --lead <id> [--as-of <instant>] [--json] [--skip-invalid-rows] [--progress] [--threads <n>]
 
             OPTIONS:
               --model <model.json>    The model file written by `propensity train --spec`.
-              --data <dir>            The folder of CRM tables, named as in the model's spec.
+              --data <dir|url>        The folder of CRM tables, named as in the model's spec, or a PostgreSQL
+                                      database holding them (postgres://user@host:port/database).
               --lead <id>             The lead's id, as in the leads table.
               --as-of <instant>       For an open lead, the instant to explain as of (ISO 8601); default now.
               --json                  Print JSON instead of a table.
@@ -425,10 +431,11 @@ struct HelpTextTests {
 
             --out writes every figure, as CSV (one row per source, rep and cell) or JSON, atomically.
 
-            USAGE: propensity analyze --data <dir> [--spec <spec.yaml>] [--model <model.json>] [--correction <method>] [--level <level>] [--min-cell-size <n>] [--in-sample] [--out <file>] [--format <format>] [--skip-invalid-rows] [--progress] [--threads <n>]
+            USAGE: propensity analyze --data <dir|url> [--spec <spec.yaml>] [--model <model.json>] [--correction <method>] [--level <level>] [--min-cell-size <n>] [--in-sample] [--out <file>] [--format <format>] [--skip-invalid-rows] [--progress] [--threads <n>]
 
             OPTIONS:
-              --data <dir>            The folder of CRM tables.
+              --data <dir|url>        The folder of CRM tables, or a PostgreSQL database holding them
+                                      (postgres://user@host:port/database).
               --spec <spec.yaml>      The feature spec that maps the tables (without --model).
               --model <model.json>    A model trained with --spec: its spec reads the tables, and its
                                       predictions are compared with the outcomes.

@@ -58,3 +58,29 @@ enum BundledScores {
         return (scored, try ScoreTable.ModelIdentity(modelFile: modelURL, model: model))
     }
 }
+
+extension TestDatabase {
+    /// A new database on the test server, its URL; with `bundled`, holding the bundled CRM
+    /// export as `scripts/load-postgres.sh` loads it.
+    static func newDatabase(bundled: Bool) async throws -> String {
+        let name = uniqueTable("crm")
+        try await execute("CREATE DATABASE \(name)")
+        let url = try url().replacingOccurrences(of: "/propensity?", with: "/\(name)?")
+        if bundled {
+            let load = Process()
+            load.executableURL = URL(fileURLWithPath: "/bin/bash")
+            load.arguments = [repositoryRoot.appendingPathComponent("scripts/load-postgres.sh").path, url]
+            try load.run()
+            load.waitUntilExit()
+            try #require(load.terminationStatus == 0, "scripts/load-postgres.sh failed")
+        }
+        return url
+    }
+
+    /// Runs statements on the database at `url`.
+    static func execute(_ sql: String, at url: String) async throws {
+        try await PostgresSession.with(try PostgresLocation(url: url), doing: "a test statement") { connection, logger in
+            try await connection.query(PostgresQuery(unsafeSQL: sql), logger: logger)
+        }
+    }
+}

@@ -1,3 +1,5 @@
+import CSVParsing
+
 /// A problem in the data a spec names: which file, line and column, which spec entry needed it,
 /// and what to do.
 ///
@@ -24,11 +26,16 @@ public struct CRMDataError: Error, Equatable, Sendable, CustomStringConvertible 
         self.message = message
     }
 
+    /// A CSV error met reading `file`, with its line.
+    public init(reading error: CSVError, file: String) {
+        self = LoadedTable.dataError(error, file: file)
+    }
+
     /// A column the spec names that the file's header lacks.
     static func missingColumn(file: String, column: String, entry: String, header: [String]) -> CRMDataError {
         let who = entry.hasPrefix("grouping by ") ? "the grouping names" : "the spec names"
         return CRMDataError(file: file, column: column, entry: entry,
-                     message: "\(who) this column, which the file lacks. Its columns are: "
+                     message: "\(who) this column, which the \(file.hasPrefix("table ") ? "table" : "file") lacks. Its columns are: "
                          + header.map { "`\($0)`" }.joined(separator: ", ") + ".")
     }
 

@@ -11,7 +11,8 @@ public enum LeadOutcome: UInt8, Codable, Sendable {
 }
 
 /// A CRM export read through a feature spec: leads, companies and contacts in memory as typed
-/// columns, the events table left on disk to be streamed by `FeatureExtractor`.
+/// columns, the events table left in its source (a file, a database table) to be streamed by
+/// `FeatureExtractor`.
 ///
 /// ```swift
 /// let spec = try FeatureSpec(contentsOf: URL(filePath: "crm/spec.yaml"))
@@ -21,8 +22,8 @@ public enum LeadOutcome: UInt8, Codable, Sendable {
 public struct CRMDataSet: Sendable {
     /// The spec the data was read with.
     public let spec: FeatureSpec
-    /// The folder holding the tables.
-    public let directory: URL
+    /// Where the tables come from.
+    public let source: any CRMTableSource
     let leads: LoadedTable
     let companies: LoadedTable?
     /// Per lead, its row in `companies`, or -1.
@@ -53,7 +54,15 @@ public struct CRMDataSet: Sendable {
     /// The index of the lead with id `id`.
     public func leadIndex(of id: String) -> Int? { leads.ids.index(of: id) }
 
-    /// Reads the leads, companies and contacts tables `spec` names, from `directory`.
+    /// Reads the leads, companies and contacts tables `spec` names, from the CSV files of
+    /// `directory`; see `init(spec:source:skipInvalidRows:keepingOtherLeadColumns:threads:groupingColumns:)`.
+    public init(spec: FeatureSpec, directory: URL, skipInvalidRows: Bool = false, keepingOtherLeadColumns: Bool = true,
+                threads: Int = 1, groupingColumns: [ColumnReference] = []) throws(CRMDataError) {
+        try self.init(spec: spec, source: CRMFolder(directory), skipInvalidRows: skipInvalidRows,
+                      keepingOtherLeadColumns: keepingOtherLeadColumns, threads: threads, groupingColumns: groupingColumns)
+    }
+
+    /// Reads the leads, companies and contacts tables `spec` names, from `source`.
     ///
     /// - Parameters:
     ///   - skipInvalidRows: Skip and count rows with unparsable values, duplicate ids, unknown
@@ -67,10 +76,10 @@ public struct CRMDataSet: Sendable {
     ///     its role.
     /// - Throws: `CRMDataError` naming the file, line, column and spec entry of the problem
     ///   (the first in the order companies, leads, contacts).
-    public init(spec: FeatureSpec, directory: URL, skipInvalidRows: Bool = false, keepingOtherLeadColumns: Bool = true,
+    public init(spec: FeatureSpec, source: any CRMTableSource, skipInvalidRows: Bool = false, keepingOtherLeadColumns: Bool = true,
                 threads: Int = 1, groupingColumns: [ColumnReference] = []) throws(CRMDataError) {
         self.spec = spec
-        self.directory = directory
+        self.source = source
         var needed = try Self.requirements(of: spec)
         for reference in groupingColumns {
             let requirement = ColumnRequirement(column: reference.column, role: .text, entry: "grouping by \(reference)")
@@ -90,19 +99,19 @@ public struct CRMDataSet: Sendable {
 
         // The three tables are independent files: read them at once, then link them.
         var loads: [@Sendable () -> Result<LoadedTable, CRMDataError>] = []
-        if let table = tables.companies {
+        if let table = tables.companies, let reference = tables.companiesReference {
             loads.append {
-                Self.load(url: directory.appending(path: table.file),
+                Self.load(reference, from: source,
                           required: [ColumnRequirement(column: table.id, role: .id, entry: "tables.companies.id")]
                               + requirements.companies,
                           keepOthers: false, skipInvalid: skipInvalidRows)
             }
         }
         loads.append {
-            Self.load(url: directory.appending(path: tables.leads.file), required: requirements.leads,
+            Self.load(tables.leadsReference, from: source, required: requirements.leads,
                       keepOthers: keepingOtherLeadColumns, skipInvalid: skipInvalidRows)
         }
-        if let table = tables.contacts {
+        if let table = tables.contacts, let reference = tables.contactsReference {
             var required = [ColumnRequirement(column: table.id, role: .id, entry: "tables.contacts.id")]
             let ownerColumn = table.lead ?? table.company!
             required.append(ColumnRequirement(column: ownerColumn, role: .text,
@@ -110,8 +119,7 @@ public struct CRMDataSet: Sendable {
             if let role = table.role { required.append(ColumnRequirement(column: role, role: .text, entry: "tables.contacts.role")) }
             let columns = required
             loads.append {
-                Self.load(url: directory.appending(path: table.file), required: columns, keepOthers: false,
-                          skipInvalid: skipInvalidRows)
+                Self.load(reference, from: source, required: columns, keepOthers: false, skipInvalid: skipInvalidRows)
             }
         }
         var results = [Result<LoadedTable, CRMDataError>?](repeating: nil, count: loads.count)
@@ -344,10 +352,11 @@ public struct CRMDataSet: Sendable {
     }
 
     /// Reads one table, the error kept as a value (to cross threads).
-    private static func load(url: URL, required: [ColumnRequirement], keepOthers: Bool,
-                             skipInvalid: Bool) -> Result<LoadedTable, CRMDataError> {
+    private static func load(_ table: CRMTableReference, from source: any CRMTableSource, required: [ColumnRequirement],
+                             keepOthers: Bool, skipInvalid: Bool) -> Result<LoadedTable, CRMDataError> {
         do {
-            return .success(try LoadedTable(url: url, required: required, keepOthers: keepOthers, skipInvalid: skipInvalid))
+            return .success(try LoadedTable(table, from: source, required: required, keepOthers: keepOthers,
+                                            skipInvalid: skipInvalid))
         } catch {
             return .failure(error)
         }

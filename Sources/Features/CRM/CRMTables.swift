@@ -39,19 +39,15 @@ struct LoadedTable: Sendable {
     var texts: [String: TextColumn] = [:]
     var skipped = SkippedRows()
 
-    /// Reads `url`, keeping the `required` columns in their roles and, when `keepOthers`, every
-    /// other column as text.
+    /// Reads `table` from `source`, keeping the `required` columns in their roles and, when
+    /// `keepOthers`, every other column as text.
     ///
     /// - Throws: `CRMDataError` for a missing column, an unparsable value, a duplicate or empty
     ///   id (unless `skipInvalid`, which skips and counts those rows), and any CSV error.
-    init(url: URL, required: [ColumnRequirement], keepOthers: Bool, skipInvalid: Bool) throws(CRMDataError) {
-        file = url.lastPathComponent
-        let reader: CSVReader
-        do {
-            reader = try CSVReader(contentsOf: url)
-        } catch {
-            throw Self.dataError(error, file: file)
-        }
+    init(_ table: CRMTableReference, from source: any CRMTableSource, required: [ColumnRequirement], keepOthers: Bool,
+         skipInvalid: Bool) throws(CRMDataError) {
+        file = source.name(of: table)
+        let reader = try source.open(table, parts: 1)[0]
         header = reader.header
 
         var slots: [Slot] = []
@@ -72,7 +68,7 @@ struct LoadedTable: Sendable {
         // so a skipped row leaves no id behind.
         slots.sort { ($0.role == .id ? 1 : 0) < ($1.role == .id ? 1 : 0) }
         var rows = RowReader(file: file, slots: slots, skipInvalid: skipInvalid)
-        if slots.contains(where: { $0.role == .id }) { rows.ids.reserveCapacity(Self.estimatedRows(url)) }
+        if slots.contains(where: { $0.role == .id }) { rows.ids.reserveCapacity(source.estimatedRows(table)) }
         do {
             // The closure captures one variable, so each record costs one access to it.
             try reader.forEachRecord { record in try rows.add(record) }
@@ -214,6 +210,7 @@ struct LoadedTable: Sendable {
         if case .unreadableFile(_, let reason) = error {
             return "cannot read the file (\(reason)). Check that the data folder holds it, or correct its `file:` in the spec."
         }
+        if case .sourceFailed(_, let message) = error { return message }
         // CSVError's own text starts with the file name; keep the rest.
         let text = error.description
         if let range = text.range(of: ": ") { return String(text[range.upperBound...]) }

@@ -231,14 +231,8 @@ struct EventAggregator {
             return bit << 32 | UInt64(UInt32(bitPattern: data.contactOwner[contact]))
         }
 
-        let url = data.directory.appending(path: table.file)
-        let file = url.lastPathComponent
-        var readers: [CSVReader]
-        do {
-            readers = try CSVReader.parts(of: url, count: max(1, threads))
-        } catch {
-            throw LoadedTable.dataError(error, file: file)
-        }
+        let reference = data.spec.tables.eventsReference!
+        var readers = try data.source.open(reference, parts: max(1, threads))
         let counter = Mutex(0)
         let reportEvents: @Sendable (Int) -> Void = { count in
             guard let progress else { return }
@@ -266,11 +260,7 @@ struct EventAggregator {
             if parts.dropLast().contains(where: { $0.csvError.map(CSVReader.endsInsideQuotes) == true }) {
                 // A split inside a quoted field: read the file in one part.
                 counter.withLock { $0 = 0 }
-                do {
-                    readers = [try CSVReader(contentsOf: url)]
-                } catch {
-                    throw LoadedTable.dataError(error, file: file)
-                }
+                readers = try data.source.open(reference, parts: 1)
                 parts = [accumulate(readers[0], table: table, rows: rows, layout: layout, contactInfo: contactInfo,
                                     skipInvalidRows: skipInvalidRows, reportEvents: reportEvents)]
             }

@@ -74,6 +74,9 @@ extension FeatureSpec {
     /// One row per SQL.
     public struct LeadsTable: Codable, Equatable, Sendable {
         public var file: String
+        /// The database table or view (`table:`), for a PostgreSQL source; default: the file
+        /// name without its extension.
+        public var table: String?
         /// The lead's unique id; without one, leads are numbered by row (1, 2, …).
         public var id: String?
         /// The key into the companies table, when there is one.
@@ -96,8 +99,9 @@ extension FeatureSpec {
 
         public init(file: String, id: String?, company: String? = nil, outcome: String, closedAt: String? = nil,
                     amount: String? = nil, wonAmount: String? = nil, source: String? = nil, owner: String? = nil,
-                    cost: String? = nil) {
+                    cost: String? = nil, table: String? = nil) {
             self.file = file
+            self.table = table
             self.id = id
             self.company = company
             self.outcome = outcome
@@ -113,10 +117,14 @@ extension FeatureSpec {
     /// Company (account) properties, one row per company.
     public struct CompaniesTable: Codable, Equatable, Sendable {
         public var file: String
+        /// The database table or view (`table:`), for a PostgreSQL source; default: the file
+        /// name without its extension.
+        public var table: String?
         public var id: String
 
-        public init(file: String, id: String) {
+        public init(file: String, id: String, table: String? = nil) {
             self.file = file
+            self.table = table
             self.id = id
         }
     }
@@ -124,6 +132,9 @@ extension FeatureSpec {
     /// Contacts: the people of a buying team.
     public struct ContactsTable: Codable, Equatable, Sendable {
         public var file: String
+        /// The database table or view (`table:`), for a PostgreSQL source; default: the file
+        /// name without its extension.
+        public var table: String?
         public var id: String
         /// The lead a contact belongs to, or…
         public var lead: String?
@@ -132,8 +143,10 @@ extension FeatureSpec {
         /// The contact's role or job function, matched by `roles:` filters.
         public var role: String?
 
-        public init(file: String, id: String, lead: String? = nil, company: String? = nil, role: String? = nil) {
+        public init(file: String, id: String, lead: String? = nil, company: String? = nil, role: String? = nil,
+                    table: String? = nil) {
             self.file = file
+            self.table = table
             self.id = id
             self.lead = lead
             self.company = company
@@ -144,6 +157,9 @@ extension FeatureSpec {
     /// Time-stamped engagement events; the large table, read as a stream.
     public struct EventsTable: Codable, Equatable, Sendable {
         public var file: String
+        /// The database table or view (`table:`), for a PostgreSQL source; default: the file
+        /// name without its extension.
+        public var table: String?
         public var time: String
         public var type: String
         /// The contact an event is about, or…
@@ -154,8 +170,9 @@ extension FeatureSpec {
         public var asset: String?
 
         public init(file: String, time: String, type: String, contact: String? = nil, lead: String? = nil,
-                    asset: String? = nil) {
+                    asset: String? = nil, table: String? = nil) {
             self.file = file
+            self.table = table
             self.time = time
             self.type = type
             self.contact = contact

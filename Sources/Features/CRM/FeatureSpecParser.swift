@@ -218,7 +218,7 @@ private struct SpecParser {
 
     func tables(_ node: Node) throws(FeatureSpecError) -> FeatureSpec.Tables {
         let keys = try mapping(node, "tables", allowed: ["leads", "companies", "contacts", "events"], required: ["leads"])
-        let leadsKeys = try mapping(keys["leads"]!, "tables.leads", allowed: ["file", "id", "company", "outcome", "closed_at", "amount", "won_amount", "source", "owner", "cost"],
+        let leadsKeys = try mapping(keys["leads"]!, "tables.leads", allowed: ["file", "id", "company", "outcome", "closed_at", "amount", "won_amount", "source", "owner", "cost", "table"],
                                     required: ["file", "outcome"])
         let leads = FeatureSpec.LeadsTable(
             file: try string(leadsKeys["file"]!, "tables.leads.file"), id: try optionalString(leadsKeys["id"], "tables.leads.id"),
@@ -229,23 +229,27 @@ private struct SpecParser {
             wonAmount: try optionalString(leadsKeys["won_amount"], "tables.leads.won_amount"),
             source: try optionalString(leadsKeys["source"], "tables.leads.source"),
             owner: try optionalString(leadsKeys["owner"], "tables.leads.owner"),
-            cost: try optionalString(leadsKeys["cost"], "tables.leads.cost"))
+            cost: try optionalString(leadsKeys["cost"], "tables.leads.cost"),
+            table: try optionalString(leadsKeys["table"], "tables.leads.table"))
 
         var companies: FeatureSpec.CompaniesTable?
         if let node = keys["companies"] {
-            let k = try mapping(node, "tables.companies", allowed: ["file", "id"], required: ["file", "id"])
-            companies = .init(file: try string(k["file"]!, "tables.companies.file"), id: try string(k["id"]!, "tables.companies.id"))
+            let k = try mapping(node, "tables.companies", allowed: ["file", "id", "table"], required: ["file", "id"])
+            companies = .init(file: try string(k["file"]!, "tables.companies.file"), id: try string(k["id"]!, "tables.companies.id"),
+                              table: try optionalString(k["table"], "tables.companies.table"))
             if leads.company == nil {
                 throw fail(node, "tables.companies", "a companies table needs `company:` in tables.leads, the column that names each lead's company.")
             }
         }
         var contacts: FeatureSpec.ContactsTable?
         if let node = keys["contacts"] {
-            let k = try mapping(node, "tables.contacts", allowed: ["file", "id", "lead", "company", "role"], required: ["file", "id"])
+            let k = try mapping(node, "tables.contacts", allowed: ["file", "id", "lead", "company", "role", "table"],
+                                required: ["file", "id"])
             contacts = .init(file: try string(k["file"]!, "tables.contacts.file"), id: try string(k["id"]!, "tables.contacts.id"),
                              lead: try optionalString(k["lead"], "tables.contacts.lead"),
                              company: try optionalString(k["company"], "tables.contacts.company"),
-                             role: try optionalString(k["role"], "tables.contacts.role"))
+                             role: try optionalString(k["role"], "tables.contacts.role"),
+                             table: try optionalString(k["table"], "tables.contacts.table"))
             if contacts!.lead == nil && contacts!.company == nil {
                 throw fail(node, "tables.contacts", "name the column that ties a contact to its lead (`lead:`) or to its company (`company:`).")
             }
@@ -261,13 +265,14 @@ private struct SpecParser {
         }
         var events: FeatureSpec.EventsTable?
         if let node = keys["events"] {
-            let k = try mapping(node, "tables.events", allowed: ["file", "time", "type", "contact", "lead", "asset"],
+            let k = try mapping(node, "tables.events", allowed: ["file", "time", "type", "contact", "lead", "asset", "table"],
                                 required: ["file", "time", "type"])
             events = .init(file: try string(k["file"]!, "tables.events.file"), time: try string(k["time"]!, "tables.events.time"),
                            type: try string(k["type"]!, "tables.events.type"),
                            contact: try optionalString(k["contact"], "tables.events.contact"),
                            lead: try optionalString(k["lead"], "tables.events.lead"),
-                           asset: try optionalString(k["asset"], "tables.events.asset"))
+                           asset: try optionalString(k["asset"], "tables.events.asset"),
+                           table: try optionalString(k["table"], "tables.events.table"))
             if events!.contact == nil && events!.lead == nil {
                 throw fail(node, "tables.events", "name the column that ties an event to a contact (`contact:`) or to a lead (`lead:`), or both.")
             }
