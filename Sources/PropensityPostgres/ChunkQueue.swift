@@ -1,9 +1,10 @@
 import Foundation
 
-/// A bounded queue of byte chunks between an async producer (a query's rows, rendered as CSV)
-/// and a synchronous consumer (a `CSVReader` on another thread): the producer suspends while
-/// the queue is full, so a table streams in bounded memory at the consumer's pace; the consumer
-/// blocks while it is empty.
+/// A bounded queue of byte chunks between a producer (a query's rows, rendered as CSV on the
+/// stream's own event loop thread) and a consumer (a `CSVReader` on another thread): the
+/// producer blocks while the queue is full, which stops its event loop reading the socket, so
+/// the server waits too and a table streams in bounded memory at the reader's pace; the
+/// consumer blocks while it is empty.
 final class ChunkQueue: @unchecked Sendable {
     /// What the consumer takes.
     enum Item {
@@ -19,36 +20,29 @@ final class ChunkQueue: @unchecked Sendable {
     private var head = 0
     private var finished: PostgresError??
     private var cancelled = false
-    private var waiting: (chunk: [UInt8], continuation: CheckedContinuation<Bool, Never>)?
 
     init(capacity: Int) {
         self.capacity = capacity
     }
 
-    /// Adds a chunk, suspending while the queue is full. Returns false when the consumer has
-    /// gone (the chunk is dropped): the producer should stop.
-    func push(_ chunk: [UInt8]) async -> Bool {
-        await withCheckedContinuation { continuation in
-            condition.lock()
-            defer { condition.unlock() }
-            if cancelled {
-                continuation.resume(returning: false)
-            } else if chunks.count - head < capacity {
-                chunks.append(chunk)
-                condition.signal()
-                continuation.resume(returning: true)
-            } else {
-                waiting = (chunk, continuation)
-            }
-        }
+    /// Adds a chunk, waiting while the queue is full. Returns false when the consumer has gone
+    /// (the chunk is dropped): the producer should stop.
+    func push(_ chunk: [UInt8]) -> Bool {
+        condition.lock()
+        defer { condition.unlock() }
+        while chunks.count - head >= capacity && !cancelled { condition.wait() }
+        guard !cancelled else { return false }
+        chunks.append(chunk)
+        condition.broadcast()
+        return true
     }
 
     /// Marks the end of the input, or its failure.
     func finish(_ error: PostgresError?) {
         condition.lock()
         defer { condition.unlock() }
-        finished = .some(error)
-        condition.signal()
+        if finished == nil { finished = .some(error) }
+        condition.broadcast()
     }
 
     /// The next chunk, waiting for it; then `.end` or `.failed` once the producer finished.
@@ -60,66 +54,24 @@ final class ChunkQueue: @unchecked Sendable {
             let chunk = chunks[head]
             chunks[head] = []
             head += 1
-            if head > 64 {
-                chunks.removeFirst(head)
+            if head == chunks.count {
+                chunks.removeAll(keepingCapacity: true)
                 head = 0
             }
-            if let (pending, continuation) = waiting {
-                chunks.append(pending)
-                waiting = nil
-                continuation.resume(returning: true)
-            }
+            condition.broadcast()
             return .chunk(chunk)
         }
         if case .some(.some(let error)) = finished { return .failed(error) }
         return .end
     }
 
-    /// The consumer has gone: the producer's next push returns false (a waiting one at once).
+    /// The consumer has gone: a waiting push returns false at once, and so does every later one.
     func cancel() {
         condition.lock()
         defer { condition.unlock() }
         cancelled = true
         chunks = []
         head = 0
-        if let (_, continuation) = waiting {
-            waiting = nil
-            continuation.resume(returning: false)
-        }
         condition.broadcast()
-    }
-}
-
-/// Runs the tasks that stream tables on a thread of their own, so that they go on while the
-/// threads of Swift's cooperative pool are blocked reading what they produce (a consumer
-/// blocks in `ChunkQueue.pop`, possibly on a pool thread, and with few cores the pool has few).
-final class StreamExecutor: TaskExecutor, @unchecked Sendable {
-    static let shared = StreamExecutor()
-
-    private let condition = NSCondition()
-    private var jobs: [UnownedJob] = []
-
-    private init() {
-        let thread = Thread { [unowned self] in self.run() }
-        thread.name = "propensity.postgres.streams"
-        thread.start()
-    }
-
-    func enqueue(_ job: UnownedJob) {
-        condition.lock()
-        jobs.append(job)
-        condition.signal()
-        condition.unlock()
-    }
-
-    private func run() {
-        while true {
-            condition.lock()
-            while jobs.isEmpty { condition.wait() }
-            let batch = jobs
-            jobs.removeAll(keepingCapacity: true)
-            condition.unlock()
-            for job in batch { job.runSynchronously(on: asUnownedTaskExecutor()) }
-        }
     }
 }
