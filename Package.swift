@@ -44,7 +44,7 @@ let package = Package(
             dependencies: ["CSVParsing", "LinearAlgebra", .product(name: "Yams", package: "Yams")]
         ),
         .target(name: "Training", dependencies: ["LinearAlgebra"]),
-        .target(name: "Scoring", dependencies: ["Features", "LinearAlgebra", "Training"]),
+        .target(name: "Scoring", dependencies: ["CSVParsing", "Features", "LinearAlgebra", "Training"]),
         // Which lead sources and reps turn SQLs into revenue: win rates, tests, costs.
         .target(name: "Analysis", dependencies: ["Features", "Scoring", "Training"]),
         // Self-contained HTML reports with inline SVG charts; only the umbrella and the CLI import it.
@@ -61,7 +61,7 @@ let package = Package(
         // The PostgreSQL side: connection URLs, streamed tables, the scores table.
         .target(
             name: "PropensityPostgres",
-            dependencies: ["Features", "Scoring", .product(name: "PostgresNIO", package: "postgres-nio"),
+            dependencies: ["CSVParsing", "Features", "Scoring", .product(name: "PostgresNIO", package: "postgres-nio"),
                            .product(name: "Logging", package: "swift-log")]
         ),
         .executableTarget(

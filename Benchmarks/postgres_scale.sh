@@ -7,9 +7,10 @@
 #
 # (every table streamed from the server, one events pass with the 7-day trend, all LEADS leads
 # scored and written back in one transaction; from the second run on, replacing the previous
-# run's rows) against the same job on files, `score --data DIR --out FILE`, with the same open
-# leads exported from the database. Prints the median wall time of REPEATS runs (default 3),
-# rows per second and peak resident memory (GNU time's maximum RSS) of each.
+# run's rows) against the reading side alone (`--data postgres://… --out FILE`) and the same
+# job on files, `score --data DIR --out FILE`, with the same open leads exported from the
+# database. Prints the median wall time of REPEATS runs (default 3), rows per second and peak
+# resident memory (GNU time's maximum RSS) of each.
 #
 # It needs a server: run it beside a throwaway one, from the Benchmarks folder:
 #
@@ -56,10 +57,12 @@ measure() {
 }
 
 database=$(measure $propensity score --model "$dir/model.json" --data "$url" --as-of "$as_of" --write "$url" --table lead_scores)
+# The reading side alone: from the database, into a file.
+reading=$(measure $propensity score --model "$dir/model.json" --data "$url" --as-of "$as_of" --out "$dir/scores-db.csv")
 files=$(measure $propensity score --model "$dir/model.json" --data "$dir/open" --as-of "$as_of" --out "$dir/scores.csv")
 rows=$(psql -X -At "$url" -c "SELECT count(*) FROM lead_scores")
 [[ "$rows" -eq $(($(wc -l < "$dir/scores.csv") - 1)) ]] || { echo "the database holds $rows scores, the file another count" >&2; exit 1; }
-for name in database files; do
+for name in database reading files; do
     read -r seconds peak runs <<< "${!name}"
     printf '%-8s %d rows in %.1f s: %.0f rows/s, peak RSS %.0f MiB %s\n' "$name" "$rows" "$seconds" \
         "$(echo "$rows / $seconds" | bc -l)" "$(echo "$peak / 1024" | bc -l)" "$runs"

@@ -168,7 +168,7 @@ final class PostgresTableStream: CSVByteSource, @unchecked Sendable {
         func header(_ columns: [String]) {
             for (k, column) in columns.enumerated() {
                 if k > 0 { chunk.append(0x2C) }
-                PostgresTableStream.appendField(Array(column.utf8)[...], to: &chunk)
+                CSVWriting.appendField(column.utf8, to: &chunk, quotingEmpty: true)
             }
             chunk.append(0x0A)
         }
@@ -183,7 +183,7 @@ final class PostgresTableStream: CSVByteSource, @unchecked Sendable {
                 if !first { out.append(0x2C) }
                 first = false
                 if let bytes = cell.bytes {
-                    bytes.withUnsafeReadableBytes { PostgresTableStream.appendField($0, to: &out) }
+                    bytes.withUnsafeReadableBytes { CSVWriting.appendField($0, to: &out, quotingEmpty: true) }
                 }
             }
             out.append(0x0A)
@@ -243,7 +243,8 @@ final class PostgresTableStream: CSVByteSource, @unchecked Sendable {
                         cursors[k] += 4
                         guard length >= 0 else { continue }
                         guard cursors[k] + length <= raw.count else { throw BadArray() }
-                        PostgresTableStream.appendField(UnsafeBufferPointer(rebasing: raw[cursors[k]..<cursors[k] + length]), to: &out)
+                        CSVWriting.appendField(UnsafeBufferPointer(rebasing: raw[cursors[k]..<cursors[k] + length]), to: &out,
+                                                quotingEmpty: true)
                         cursors[k] += length
                     }
                     out.append(0x0A)
@@ -337,21 +338,5 @@ final class PostgresTableStream: CSVByteSource, @unchecked Sendable {
             LATERAL (SELECT \(values.map { "array_agg(\($0))" }.joined(separator: ", ")) FROM \(table.quoted)
                      WHERE ctid >= format('(%s,0)', b)::tid AND ctid < format('(%s,0)', b + \(blocksPerBatch))::tid) AS batch
             """
-    }
-
-    /// A present value as a CSV field: quoted when empty (a missing value is an empty
-    /// unquoted field) or when it holds a comma, quote or line break.
-    static func appendField<Bytes: Collection<UInt8>>(_ value: Bytes, to chunk: inout [UInt8]) {
-        let needsQuotes = value.isEmpty || value.contains { $0 == 0x2C || $0 == 0x22 || $0 == 0x0A || $0 == 0x0D }
-        guard needsQuotes else {
-            chunk.append(contentsOf: value)
-            return
-        }
-        chunk.append(0x22)
-        for byte in value {
-            if byte == 0x22 { chunk.append(0x22) }
-            chunk.append(byte)
-        }
-        chunk.append(0x22)
     }
 }

@@ -1,3 +1,4 @@
+import CSVParsing
 import Foundation
 
 /// Writes scored leads as CSV or JSON Lines, atomically: the file appears complete or not at
@@ -126,17 +127,7 @@ struct ByteBuffer {
 
     /// A CSV field, quoted when it holds a comma, quote or line break.
     mutating func appendCSVField(_ text: String) {
-        let utf8 = text.utf8
-        guard utf8.contains(where: { $0 == 0x2C || $0 == 0x22 || $0 == 0x0A || $0 == 0x0D }) else {
-            bytes.append(contentsOf: utf8)
-            return
-        }
-        bytes.append(0x22)
-        for byte in utf8 {
-            if byte == 0x22 { bytes.append(0x22) }
-            bytes.append(byte)
-        }
-        bytes.append(0x22)
+        CSVWriting.appendField(text.utf8, to: &bytes, quotingEmpty: false)
     }
 
     /// Factors as a JSON array of `{"feature", "words", "contribution"}` objects.

@@ -59,6 +59,19 @@ import TestSupport
         }
         #expect(evaluations[0] == evaluations[1])
         #expect(evaluations[0].contains("\"auc\""))
+
+        // The other commands that read an export: the same output either way, each with the
+        // model trained on the same source (the source analysis recognises its training data).
+        for arguments in [["forecast", "--as-of", "2025-07-01", "--by", "source"],
+                          ["explain", "--lead", "L7", "--as-of", "2025-07-01", "--json"],
+                          ["analyze"]] {
+            let outputs = try zip(models, [url, crm.path]).map { model, data in
+                try runPropensity([arguments[0], "--model", model.path, "--data", data] + arguments.dropFirst())
+            }
+            #expect(outputs[0].status == 0, "\(arguments[0]): \(outputs[0].standardError)")
+            #expect(outputs[0].standardOutput == outputs[1].standardOutput, "\(arguments[0])")
+            #expect(outputs[0].standardOutput.count > 200, "\(arguments[0])")
+        }
     }
 
     @Test func theLibraryReadsTheSameDataSet() async throws {
