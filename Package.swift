@@ -19,6 +19,12 @@ let package = Package(
         .library(name: "PropensityPostgres", targets: ["PropensityPostgres"]),
         .executable(name: "propensity", targets: ["PropensityCLI"]),
     ],
+    traits: [
+        // The PostgreSQL module's code and its PostgresNIO dependency. On by default; turn it off
+        // (`swift build --disable-default-traits`) to build and test the core without PostgresNIO.
+        .trait(name: "PostgreSQL", description: "Read CRM tables from PostgreSQL and write scores back (PostgresNIO)."),
+        .default(enabledTraits: ["PostgreSQL"]),
+    ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
@@ -61,8 +67,9 @@ let package = Package(
         // The PostgreSQL side: connection URLs, streamed tables, the scores table.
         .target(
             name: "PropensityPostgres",
-            dependencies: ["CSVParsing", "Features", "Scoring", .product(name: "PostgresNIO", package: "postgres-nio"),
-                           .product(name: "Logging", package: "swift-log")]
+            dependencies: ["CSVParsing", "Features", "Scoring",
+                           .product(name: "PostgresNIO", package: "postgres-nio", condition: .when(traits: ["PostgreSQL"])),
+                           .product(name: "Logging", package: "swift-log", condition: .when(traits: ["PostgreSQL"]))]
         ),
         .executableTarget(
             name: "PropensityCLI",
@@ -87,7 +94,7 @@ let package = Package(
         .testTarget(
             name: "PropensityPostgresTests",
             dependencies: ["PropensityPostgres", "PropensityCLI", "Features", "Scoring", "TestSupport",
-                           .product(name: "PostgresNIO", package: "postgres-nio")]
+                           .product(name: "PostgresNIO", package: "postgres-nio", condition: .when(traits: ["PostgreSQL"]))]
         ),
     ]
 )

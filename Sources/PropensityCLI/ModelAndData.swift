@@ -1,7 +1,9 @@
 import ArgumentParser
 import Foundation
 import Propensity
+#if PostgreSQL
 import PropensityPostgres
+#endif
 
 /// The options of the commands that apply a saved model to a CRM export.
 struct ModelAndData: ParsableArguments {
@@ -24,7 +26,13 @@ struct ModelAndData: ParsableArguments {
 /// The tables a `--data` value names: a folder of CSV files, or a PostgreSQL database when it
 /// is a `postgres://` URL (the password from PGPASSWORD or ~/.pgpass).
 func crmSource(_ data: String) throws -> any CRMTableSource {
-    if PostgresLocation.isURL(data) { return PostgresCRMSource(location: try PostgresLocation(url: data)) }
+    if isDatabaseURL(data) {
+        #if PostgreSQL
+        return PostgresCRMSource(location: try PostgresLocation(url: data))
+        #else
+        throw PostgreSQLNotBuilt()
+        #endif
+    }
     return CRMFolder(URL(fileURLWithPath: data))
 }
 

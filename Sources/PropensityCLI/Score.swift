@@ -1,7 +1,9 @@
 import ArgumentParser
 import Foundation
 import Propensity
+#if PostgreSQL
 import PropensityPostgres
+#endif
 
 /// `propensity score`: score the open SQLs of a CRM export.
 struct Score: AsyncParsableCommand {
@@ -61,18 +63,25 @@ struct Score: AsyncParsableCommand {
             throw ValidationError("Give --out FILE, --write postgres://user@host:port/database, or both: where the scores go.")
         }
         if let write {
-            guard PostgresLocation.isURL(write) else {
+            guard isDatabaseURL(write) else {
                 throw ValidationError("--write takes a PostgreSQL URL (postgres://user@host:port/database), not `\(write)`; "
                     + "to write a file, use --out.")
             }
+            #if PostgreSQL
             _ = try PostgresLocation(url: write)
+            #else
+            throw PostgreSQLNotBuilt()
+            #endif
         }
+        #if PostgreSQL
         _ = try ScoreTable(name: table)
+        #endif
     }
 
     func run() async throws {
         let reporter = options.reporter
         let loaded = try input.loadModel()
+        #if PostgreSQL
         // Everything about the database is checked before the work starts.
         let database = try write.map { (location: try PostgresLocation(url: $0), table: try ScoreTable(name: table),
                                         model: try ScoreTable.ModelIdentity(modelFile: URL(fileURLWithPath: input.model),
@@ -81,17 +90,20 @@ struct Score: AsyncParsableCommand {
             reporter.report("Checking \(database.table.name) at \(database.location)")
             try await database.table.check(at: database.location)
         }
+        #endif
         let scorer = try options.scorer(for: loaded)
         let instant = try scoringInstant(asOf)
         let scored = try scorer.scoreOpenLeads(in: try input.source(), asOf: instant) { stage in
             reporter.report(stage)
         }
+        #if PostgreSQL
         // The database first: when it fails, no file is written either.
         var written: ScoreTable.WriteSummary?
         if let database {
             reporter.report("Writing \(scored.count) scores to \(database.table.name) at \(database.location)")
             written = try await database.table.write(scored, model: database.model, to: database.location)
         }
+        #endif
         if let out {
             reporter.report("Writing \(scored.count) scores to \(out)")
             try ScoreFile.write(scored, format: format, to: URL(fileURLWithPath: out))
@@ -108,11 +120,13 @@ struct Score: AsyncParsableCommand {
         for line in scored.skipped.lines { print("Skipped: \(line)") }
         staleDataWarning(latestEvent: scored.latestEventTime, asOf: scored.asOf)
         if let out { print("Scores written to \(out)") }
+        #if PostgreSQL
         if let written, let database {
             let replaced = written.replaced > 0 ? ", replacing \(written.replaced) of an earlier run" : ""
             print("Scores written to \(database.table.name) at \(database.location) (\(written.written) rows\(replaced)"
                 + "\(written.created ? "; table created" : "")).")
         }
+        #endif
     }
 }
 

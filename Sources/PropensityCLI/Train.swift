@@ -1,7 +1,6 @@
 import ArgumentParser
 import Foundation
 import Propensity
-import PropensityPostgres
 import Synchronization
 
 /// `propensity train`: fit a model to a flat CSV table.
@@ -138,7 +137,7 @@ struct Train: ParsableCommand {
     @OptionGroup var performance: PerformanceOptions
 
     func validate() throws {
-        if spec == nil && PostgresLocation.isURL(data) {
+        if spec == nil && isDatabaseURL(data) {
             throw ValidationError("A database is read through a feature spec: add --spec SPEC.yaml, "
                 + "whose `tables` name its tables. Without --spec, --data is one CSV file.")
         }

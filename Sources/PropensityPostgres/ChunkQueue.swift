@@ -1,3 +1,4 @@
+#if PostgreSQL
 import Foundation
 
 /// A bounded queue of byte chunks between a producer (a query's rows, rendered as CSV on the
@@ -75,3 +76,4 @@ final class ChunkQueue: @unchecked Sendable {
         condition.broadcast()
     }
 }
+#endif

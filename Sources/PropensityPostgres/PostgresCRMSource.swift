@@ -1,3 +1,4 @@
+#if PostgreSQL
 import CSVParsing
 import Features
 import Foundation
@@ -340,3 +341,4 @@ final class PostgresTableStream: CSVByteSource, @unchecked Sendable {
             """
     }
 }
+#endif

@@ -1,3 +1,4 @@
+#if PostgreSQL
 import Foundation
 import PostgresNIO
 
@@ -91,3 +92,4 @@ public enum PostgresError: Error, Equatable, CustomStringConvertible, Sendable {
         }
     }
 }
+#endif

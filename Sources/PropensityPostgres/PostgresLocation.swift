@@ -1,3 +1,4 @@
+#if PostgreSQL
 import Foundation
 
 /// Where a PostgreSQL database is and who connects to it, read from a connection URL the way
@@ -156,3 +157,4 @@ public struct PostgresLocation: Sendable, Equatable, CustomStringConvertible {
         return fields
     }
 }
+#endif

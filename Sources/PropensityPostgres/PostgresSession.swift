@@ -1,3 +1,4 @@
+#if PostgreSQL
 import Logging
 import PostgresNIO
 
@@ -42,3 +43,4 @@ enum PostgresSession {
         return configuration
     }
 }
+#endif

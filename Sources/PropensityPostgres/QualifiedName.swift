@@ -1,3 +1,4 @@
+#if PostgreSQL
 /// A table or view name as the spec or `--table` gives it, `name` or `schema.name`: letters,
 /// digits and underscores, not starting with a digit, at most 63 bytes each (PostgreSQL's
 /// limit); case is kept (the name is quoted).
@@ -26,3 +27,4 @@ struct QualifiedName: Sendable, Equatable {
         (schema.map { "\"\($0)\"." } ?? "") + "\"\(name)\""
     }
 }
+#endif

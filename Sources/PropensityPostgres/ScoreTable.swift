@@ -1,3 +1,4 @@
+#if PostgreSQL
 import Features
 import Foundation
 import PostgresNIO
@@ -267,3 +268,4 @@ extension ByteBuffer {
         }
     }
 }
+#endif

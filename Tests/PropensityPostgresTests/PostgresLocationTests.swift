@@ -1,3 +1,4 @@
+#if PostgreSQL
 import Foundation
 import Testing
 import TestSupport
@@ -90,3 +91,4 @@ import TestSupport
         }
     }
 }
+#endif

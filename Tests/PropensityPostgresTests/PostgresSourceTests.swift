@@ -1,3 +1,4 @@
+#if PostgreSQL
 import Features
 import Scoring
 import Foundation
@@ -181,3 +182,4 @@ extension PostgresSourceTests {
         #expect((0..<659).allSatisfy { pipeline.leadID($0) == fromFiles.leadID($0) })
     }
 }
+#endif

@@ -1,3 +1,4 @@
+#if PostgreSQL
 import Foundation
 import Scoring
 import Testing
@@ -167,3 +168,4 @@ import TestSupport
         }
     }
 }
+#endif

@@ -1,3 +1,4 @@
+#if PostgreSQL
 import Foundation
 import Testing
 import TestSupport
@@ -78,3 +79,4 @@ import TestSupport
         #expect(table.standardError.hasPrefix("Error: `lead-scores` is not a table name this writes to"))
     }
 }
+#endif

@@ -1,3 +1,4 @@
+#if PostgreSQL
 import Foundation
 import PostgresNIO
 import Scoring
@@ -84,3 +85,4 @@ extension TestDatabase {
         }
     }
 }
+#endif
