@@ -188,11 +188,7 @@ final class PostgresTableStream: CSVByteSource, @unchecked Sendable {
                 }
             }
             out.append(0x0A)
-            if out.count >= PostgresTableStream.chunkSize {
-                swap(&out, &chunk)
-                try flush()
-                swap(&out, &chunk)
-            }
+            if out.count >= PostgresTableStream.chunkSize { try hand(&out) }
         }
 
         // Scratch space for batches, kept between them.
@@ -251,11 +247,7 @@ final class PostgresTableStream: CSVByteSource, @unchecked Sendable {
                     out.append(0x0A)
                 }
             }
-            if out.count >= PostgresTableStream.chunkSize {
-                swap(&out, &chunk)
-                try flush()
-                swap(&out, &chunk)
-            }
+            if out.count >= PostgresTableStream.chunkSize { try hand(&out) }
         }
 
         /// A value that is not the one-dimensional `text[]` the query asks for.
@@ -263,10 +255,15 @@ final class PostgresTableStream: CSVByteSource, @unchecked Sendable {
             var description: String { "the server sent a batch of rows in an unexpected form" }
         }
 
+        /// Hands the rest over at the end of the query.
         func flush() throws {
-            guard !chunk.isEmpty else { return }
-            guard queue.push(chunk) else { throw Stopped() }
-            chunk.removeAll(keepingCapacity: true)
+            if !chunk.isEmpty { try hand(&chunk) }
+        }
+
+        /// Hands `out` to the queue (waiting for room) and empties it.
+        private func hand(_ out: inout [UInt8]) throws {
+            guard queue.push(out) else { throw Stopped() }
+            out.removeAll(keepingCapacity: true)
         }
     }
 

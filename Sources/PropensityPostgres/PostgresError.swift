@@ -17,8 +17,6 @@ public enum PostgresError: Error, Equatable, CustomStringConvertible, Sendable {
     /// A table or view the spec names is not in the database: the location, the name and the
     /// spec entry (`tables.leads`).
     case missingTable(String, String, entry: String)
-    /// A column the work needs is not in a table: the table, the column and the columns there are.
-    case missingColumn(table: String, column: String, columns: [String])
     /// An existing table's schema does not fit: the table and what differs.
     case incompatibleSchema(table: String, String)
     /// The server reported an error: the location, what was being done, and the server's
@@ -42,8 +40,6 @@ public enum PostgresError: Error, Equatable, CustomStringConvertible, Sendable {
         case .missingTable(let location, let table, let entry):
             return "the database \(location) has no table or view `\(table)`. "
                 + "Create it, or name the right one with `table:` in the spec's \(entry)."
-        case .missingColumn(let table, let column, let columns):
-            return "the table `\(table)` has no column `\(column)`; its columns are \(columns.joined(separator: ", "))."
         case .incompatibleSchema(let table, let what):
             return "the table `\(table)` exists with another schema: \(what). "
                 + "Write to another table with --table, or drop or rename this one."

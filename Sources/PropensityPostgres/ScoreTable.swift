@@ -67,7 +67,7 @@ public struct ScoreTable: Sendable {
         ///
         /// - Throws: The file system's error if it cannot be read.
         public init(modelFile url: URL, model: PropensityModel) throws {
-            id = DataFingerprint.fnv1a64(try Data(contentsOf: url))
+            id = FNV1a64.hex(of: try Data(contentsOf: url))
             version = model.packageVersion
         }
 
@@ -131,14 +131,13 @@ public struct ScoreTable: Sendable {
                       scoredAt: Date = Date()) async throws(PostgresError) -> WriteSummary {
         try await PostgresSession.with(location, doing: "writing the scores to \(name)") { connection, logger in
             try await connection.withTransaction(logger: logger) { connection in
-                try await self.write(scored, model: model, scoredAt: scoredAt, connection: connection, logger: logger,
-                                     location: location)
+                try await self.write(scored, model: model, scoredAt: scoredAt, connection: connection, logger: logger)
             }
         }
     }
 
     private func write(_ scored: ScoredLeads, model: ModelIdentity, scoredAt: Date, connection: PostgresConnection,
-                       logger: Logger, location: PostgresLocation) async throws -> WriteSummary {
+                       logger: Logger) async throws -> WriteSummary {
         let existing = try await columns(connection: connection, logger: logger)
         var created = false
         if let existing {

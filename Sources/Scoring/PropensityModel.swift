@@ -161,13 +161,6 @@ public struct DataFingerprint: Codable, Equatable, Sendable {
         self.bytes = bytes
         self.fnv1a64 = hash
     }
-
-    /// The 64-bit FNV-1a hash of `data`, as 16 hexadecimal digits.
-    public static func fnv1a64(_ data: Data) -> String {
-        var hash = FNV1a64()
-        data.withUnsafeBytes { hash.add($0) }
-        return hash.hex
-    }
 }
 
 /// The version of the Propensity package.

@@ -74,6 +74,13 @@ public struct FNV1a64: Sendable {
 
     public init() {}
 
+    /// The hash of `data`, as 16 hexadecimal digits.
+    public static func hex(of data: Data) -> String {
+        var hash = FNV1a64()
+        data.withUnsafeBytes { hash.add($0) }
+        return hash.hex
+    }
+
     /// Adds `bytes` to the hash.
     public mutating func add(_ bytes: UnsafeRawBufferPointer) {
         var hash = value
@@ -120,8 +127,6 @@ public struct CRMFolder: CRMTableSource {
 
     public func fingerprint(_ table: CRMTableReference) throws -> (bytes: Int, fnv1a64: String) {
         let data = try Data(contentsOf: url(of: table))
-        var hash = FNV1a64()
-        data.withUnsafeBytes { hash.add($0) }
-        return (data.count, hash.hex)
+        return (data.count, FNV1a64.hex(of: data))
     }
 }
