@@ -14,6 +14,7 @@ let package = Package(
         .library(name: "SyntheticCRM", targets: ["SyntheticCRM"]),
         .library(name: "Analysis", targets: ["Analysis"]),
         .library(name: "Forecasting", targets: ["Forecasting"]),
+        .library(name: "ModelExport", targets: ["ModelExport"]),
         // Reading the CRM from PostgreSQL and writing scores back: its own product, so that a
         // program using only the core library does not build PostgresNIO.
         .library(name: "PropensityPostgres", targets: ["PropensityPostgres"]),
@@ -57,12 +58,14 @@ let package = Package(
         .target(name: "Reporting", dependencies: ["Analysis", "Features", "Forecasting", "Scoring", "Training"]),
         // Pipeline forecasts: distributions of wins and revenue, backtests.
         .target(name: "Forecasting", dependencies: ["Features", "Scoring"]),
+        // A saved model as SQL and PMML, for scoring in a warehouse or a PMML evaluator.
+        .target(name: "ModelExport", dependencies: ["CSVParsing", "Features", "Scoring", "Training"]),
         // Writes synthetic CRM exports with known effects; depends on nothing of the project.
         .target(name: "SyntheticCRM"),
         .target(
             name: "Propensity",
             dependencies: ["LinearAlgebra", "CSVParsing", "Features", "Training", "Scoring", "Forecasting", "Analysis", "Reporting",
-                           "SyntheticCRM"]
+                           "ModelExport", "SyntheticCRM"]
         ),
         // The PostgreSQL side: connection URLs, streamed tables, the scores table.
         .target(
@@ -89,6 +92,7 @@ let package = Package(
         .testTarget(name: "SyntheticCRMTests", dependencies: ["SyntheticCRM", "Features", "TestSupport"]),
         .testTarget(name: "AnalysisTests", dependencies: ["Analysis", "TestSupport"]),
         .testTarget(name: "ForecastingTests", dependencies: ["Forecasting", "TestSupport"]),
+        .testTarget(name: "ModelExportTests", dependencies: ["ModelExport", "Features", "Scoring", "Training", "TestSupport"]),
         .testTarget(name: "PropensityTests", dependencies: ["Propensity", "TestSupport"]),
         .testTarget(name: "PropensityCLITests", dependencies: ["PropensityCLI", "TestSupport"]),
         .testTarget(

@@ -5,6 +5,7 @@
 @_exported import Features
 @_exported import Forecasting
 @_exported import LinearAlgebra
+@_exported import ModelExport
 @_exported import Reporting
 @_exported import Scoring
 @_exported import Training

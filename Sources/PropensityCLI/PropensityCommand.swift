@@ -13,7 +13,8 @@ struct PropensityCommand: AsyncParsableCommand {
             behind each score. Run `propensity help <command>` for a command's options.
             """,
         version: "0.1.0",
-        subcommands: [Train.self, Score.self, Forecast.self, Evaluate.self, Explain.self, Inspect.self, Analyze.self, Report.self,
+        subcommands: [Train.self, Score.self, Forecast.self, Evaluate.self, Explain.self, Inspect.self, Export.self, Analyze.self,
+                      Report.self,
                       Generate.self]
     )
 }

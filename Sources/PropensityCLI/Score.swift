@@ -32,7 +32,12 @@ struct Score: AsyncParsableCommand {
             earlier run of the same model and --as-of are replaced, and a failed run leaves the \
             table as it was. An existing table with other columns or types is an error, found \
             before scoring starts. --out and --write can be given together (the database is \
-            written first; when that fails, the file is not written); at least one is needed.
+            written first; when that fails, the file is not written); at least one of them or \
+            --features is needed.
+
+            --features FILE writes, per lead, lead_id, score_probability (the probability with \
+            every digit) and the inputs of `propensity export`: each spec feature's raw value as \
+            of --as-of (empty when missing), a hashed feature as its signed bucket columns.
             """
     )
 
@@ -55,12 +60,17 @@ struct Score: AsyncParsableCommand {
     @Option(help: ArgumentHelp("csv or jsonl (JSON Lines: one object per lead, factors as arrays).", valueName: "format"))
     var format: ScoreFile.Format = .csv
 
+    @Option(help: ArgumentHelp("Also write each lead's feature values (the inputs of `propensity export`) and the "
+                               + "probability with every digit, as CSV, to this file.", valueName: "file"))
+    var features: String?
+
     @OptionGroup var options: ScoringOptions
 
     func validate() throws {
         _ = try scoringInstant(asOf)
-        guard out != nil || write != nil else {
-            throw ValidationError("Give --out FILE, --write postgres://user@host:port/database, or both: where the scores go.")
+        guard out != nil || write != nil || features != nil else {
+            throw ValidationError("Give --out FILE, --write postgres://user@host:port/database, --features FILE, or more than "
+                + "one: where the scores go.")
         }
         if let write {
             guard isDatabaseURL(write) else {
@@ -109,6 +119,9 @@ struct Score: AsyncParsableCommand {
             try ScoreFile.write(scored, format: format, to: URL(fileURLWithPath: out))
             reporter.report("Wrote \(out)")
         }
+        if let features {
+            try FeatureValuesFile.write(scored, to: URL(fileURLWithPath: features))
+        }
         let grades = Grade.allCases.map { grade in
             "\(grade.rawValue) \((0..<scored.count).filter { scored.scores.grade($0) == grade }.count)"
         }
@@ -120,6 +133,7 @@ struct Score: AsyncParsableCommand {
         for line in scored.skipped.lines { print("Skipped: \(line)") }
         staleDataWarning(latestEvent: scored.latestEventTime, asOf: scored.asOf)
         if let out { print("Scores written to \(out)") }
+        if let features { print("Feature values written to \(features)") }
         #if PostgreSQL
         if let written, let database {
             let replaced = written.replaced > 0 ? ", replacing \(written.replaced) of an earlier run" : ""

@@ -100,6 +100,14 @@ public struct ScoredLeads: Sendable {
     /// Lead `k`'s id.
     public func leadID(_ k: Int) -> String { data.leadID(at: rows[k]) }
 
+    /// The fitted features the leads were scored with.
+    public var pipeline: FeaturePipeline { scorer.pipeline }
+
+    /// Lead `k`'s raw value of spec feature `index` as of `asOf`, before encoding.
+    public func rawValue(_ k: Int, feature index: Int) -> RawValue {
+        scorer.rawValue(raw, feature: index, lead: rows[k])
+    }
+
     /// Lead `k`'s factors in one direction: feature name, value in words, contribution.
     public func factors(_ k: Int, raising: Bool) -> [Factor] {
         let top = scores.topCount

@@ -1,0 +1,65 @@
+import Foundation
+import TestSupport
+import Testing
+
+@testable import ModelExport
+
+/// The exports, run by the engines they are written for: Spark SQL (pyspark on local[1]) and
+/// the PMML evaluator jpmml-evaluator, through `scripts/check_export.py`. PostgreSQL runs the
+/// SQL in `PropensityPostgresTests`.
+struct ExportEngineTests {
+    @Test("Spark SQL and jpmml-evaluator give score's probabilities to 1e-12 for every case")
+    func sparkAndPMML() throws {
+        let directory = FileManager.default.temporaryDirectory.appending(path: "propensity-export-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+
+        let cases = try ExportCase.all(in: directory)
+        var manifest: [[String: Any]] = []
+        for item in cases {
+            let sql = directory.appending(path: "\(item.name).sql")
+            let pmml = directory.appending(path: "\(item.name).pmml")
+            try SQLExport.query(item.formula, dialect: .spark, table: "features", header: [item.name])
+                .write(to: sql, atomically: true, encoding: .utf8)
+            try PMMLExport.document(item.formula, modelName: item.name, description: item.name, version: "test",
+                                    timestamp: item.model.trainedAt)
+                .write(to: pmml, atomically: true, encoding: .utf8)
+            manifest.append(["name": item.name, "features": item.features.path, "columns": item.columns,
+                             "spark_sql": sql.path, "pmml": pmml.path])
+        }
+        let manifestURL = directory.appending(path: "manifest.json")
+        try JSONSerialization.data(withJSONObject: ["cases": manifest]).write(to: manifestURL)
+
+        let output = try runPython(["scripts/check_export.py", manifestURL.path])
+        let results = try #require(try JSONSerialization.jsonObject(with: Data(output.utf8)) as? [String: [String: [String: Double]]])
+        for engine in ["spark", "pmml"] {
+            for item in cases {
+                let result = try #require(results[engine]?[item.name], "\(engine) did not score \(item.name)")
+                #expect(result["rows"] == Double(item.rows), "\(engine), \(item.name)")
+                #expect(result["missing"] == 0, "\(engine), \(item.name)")
+                #expect(result["max_abs_diff"]! <= 1e-12, "\(engine), \(item.name): \(result["max_abs_diff"]!)")
+            }
+        }
+    }
+
+    /// Runs python3 in the repository and returns its standard output; a failure is an error
+    /// that carries its standard error.
+    private func runPython(_ arguments: [String]) throws -> String {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = ["python3"] + arguments
+        process.currentDirectoryURL = repositoryRoot
+        let out = Pipe(), err = Pipe()
+        process.standardOutput = out
+        process.standardError = err
+        try process.run()
+        let outData = out.fileHandleForReading.readDataToEndOfFile()
+        let errData = err.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        try #require(process.terminationStatus == 0, """
+            python3 \(arguments.joined(separator: " ")) failed (run `bash scripts/setup.sh` for pyspark, \
+            jpmml_evaluator and Java 17): \(String(decoding: errData, as: UTF8.self).suffix(2000))
+            """)
+        return String(decoding: outData, as: UTF8.self)
+    }
+}
