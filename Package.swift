@@ -92,12 +92,16 @@ let package = Package(
         .testTarget(name: "SyntheticCRMTests", dependencies: ["SyntheticCRM", "Features", "TestSupport"]),
         .testTarget(name: "AnalysisTests", dependencies: ["Analysis", "TestSupport"]),
         .testTarget(name: "ForecastingTests", dependencies: ["Forecasting", "TestSupport"]),
-        .testTarget(name: "ModelExportTests", dependencies: ["ModelExport", "Features", "Scoring", "Training", "TestSupport"]),
+        .target(name: "ExportTestSupport", dependencies: ["ModelExport", "Features", "Scoring", "Training", "TestSupport"],
+                path: "Tests/ExportTestSupport"),
+        .testTarget(name: "ModelExportTests",
+                    dependencies: ["ModelExport", "ExportTestSupport", "Features", "Scoring", "Training", "TestSupport"]),
         .testTarget(name: "PropensityTests", dependencies: ["Propensity", "TestSupport"]),
         .testTarget(name: "PropensityCLITests", dependencies: ["PropensityCLI", "TestSupport"]),
         .testTarget(
             name: "PropensityPostgresTests",
-            dependencies: ["PropensityPostgres", "PropensityCLI", "Features", "Scoring", "TestSupport",
+            dependencies: ["PropensityPostgres", "PropensityCLI", "Features", "Scoring", "ModelExport", "ExportTestSupport",
+                           "TestSupport",
                            .product(name: "PostgresNIO", package: "postgres-nio", condition: .when(traits: ["PostgreSQL"]))]
         ),
     ]

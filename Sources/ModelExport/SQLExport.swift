@@ -39,10 +39,11 @@ public enum SQLExport {
         let writer = SQLWriter(dialect: dialect, formula: formula)
         var lines = header.map { "-- " + $0 }
         lines.append("-- Inputs, columns of \(table) (NULL for a missing value):")
-        let width = formula.inputs.map { writer.identifier($0.name).count }.max() ?? 0
+        let width = formula.inputs.map { dialect.identifier($0.name).count }.max() ?? 0
         for input in formula.inputs {
-            let name = writer.identifier(input.name)
-            lines.append("--   \(name.padding(toLength: width, withPad: " ", startingAt: 0))  \(input.kind.rawValue)  \(input.meaning)")
+            let name = dialect.identifier(input.name)
+            let kind = input.kind.rawValue.padding(toLength: 6, withPad: " ", startingAt: 0)
+            lines.append("--   \(name.padding(toLength: width, withPad: " ", startingAt: 0))  \(kind)  \(input.meaning)")
         }
         let eta = writer.logOdds()
         switch formula.calibration {
@@ -50,7 +51,7 @@ public enum SQLExport {
             lines += ["SELECT", "  t.*,", "  \(writer.logistic(eta)) AS probability", "FROM \(table) AS t"]
         case .platt(let platt)?:
             // c(η) = 1 / (1 + exp(Aη + B)) = σ(−Aη − B).
-            let mapped = "\(SQLWriter.number(-platt.a, dialect)) * \(eta) + \(SQLWriter.number(-platt.b, dialect))"
+            let mapped = "\(dialect.number(-platt.a)) * \(eta) + \(dialect.number(-platt.b))"
             lines += ["SELECT", "  t.*,", "  \(writer.logistic(mapped)) AS probability", "FROM \(table) AS t"]
         case .isotonic(let isotonic)?:
             lines += ["SELECT", "  s.*,", "  \(writer.isotonic(isotonic, of: "s.uncalibrated_probability")) AS probability",
@@ -74,13 +75,14 @@ struct SQLWriter {
         for item in formula.derived { derived[item.name] = sql(item.formula) }
     }
 
-    /// `intercept + β₁ * (column₁) + …`, leaving out columns whose coefficient is exactly 0.
+    /// `intercept + β₁ * column₁ + …`, one term a line, leaving out columns whose coefficient
+    /// is exactly 0.
     func logOdds() -> String {
-        var terms = [Self.number(formula.intercept, dialect)]
+        var terms = [dialect.number(formula.intercept)]
         for (column, beta) in zip(formula.columns, formula.coefficients) where beta != 0 {
-            terms.append("\(Self.number(beta, dialect)) * \(sql(column.formula))")
+            terms.append("\(dialect.number(beta)) * \(sql(column.formula))")
         }
-        return "(" + terms.joined(separator: " + ") + ")"
+        return "(\n      " + terms.joined(separator: "\n      + ") + "\n    )"
     }
 
     /// `σ(x)`, with `x` clamped to ±700.
@@ -93,12 +95,12 @@ struct SQLWriter {
     func isotonic(_ isotonic: IsotonicCalibration, of p: String) -> String {
         let t = isotonic.thresholds, v = isotonic.values
         let last = t.count - 1
-        var cases = ["WHEN \(p) <= \(Self.number(t[0], dialect)) THEN \(Self.number(v[0], dialect))",
-                     "WHEN \(p) >= \(Self.number(t[last], dialect)) THEN \(Self.number(v[last], dialect))"]
+        var cases = ["WHEN \(p) <= \(dialect.number(t[0])) THEN \(dialect.number(v[0]))",
+                     "WHEN \(p) >= \(dialect.number(t[last])) THEN \(dialect.number(v[last]))"]
         for i in 0..<last {
             let slope = (v[i + 1] - v[i]) / (t[i + 1] - t[i])
-            cases.append("WHEN \(p) < \(Self.number(t[i + 1], dialect)) THEN \(Self.number(slope, dialect)) * (\(p) - "
-                         + "\(Self.number(t[i], dialect))) + \(Self.number(v[i], dialect))")
+            cases.append("WHEN \(p) < \(dialect.number(t[i + 1])) THEN \(dialect.number(slope)) * (\(p) - "
+                         + "\(dialect.number(t[i]))) + \(dialect.number(v[i]))")
         }
         return "CASE " + cases.joined(separator: " ") + " END"
     }
@@ -106,8 +108,8 @@ struct SQLWriter {
     /// The SQL of a formula; compound expressions come in parentheses.
     func sql(_ f: Formula) -> String {
         switch f {
-        case .constant(let x): return Self.number(x, dialect)
-        case .input(let name): return identifier(name)
+        case .constant(let x): return dialect.number(x)
+        case .input(let name): return dialect.identifier(name)
         case .derived(let name): return derived[name]!
         case .sum(let terms): return "(" + terms.map(sql).joined(separator: " + ") + ")"
         case .difference(let a, let b): return "(\(sql(a)) - \(sql(b)))"
@@ -130,21 +132,23 @@ struct SQLWriter {
 
     func sql(_ condition: Condition) -> String {
         switch condition {
-        case .isMissing(let name): return "\(identifier(name)) IS NULL"
-        case .greaterThan(let f, let bound): return "\(sql(f)) > \(Self.number(bound, dialect))"
+        case .isMissing(let name): return "\(dialect.identifier(name)) IS NULL"
+        case .greaterThan(let f, let bound): return "\(sql(f)) > \(dialect.number(bound))"
         case .isOneOf(let name, let values):
-            if values.count == 1 { return "\(identifier(name)) = \(text(values[0]))" }
-            return "\(identifier(name)) IN (" + values.map(text).joined(separator: ", ") + ")"
+            if values.count == 1 { return "\(dialect.identifier(name)) = \(dialect.text(values[0]))" }
+            return "\(dialect.identifier(name)) IN (" + values.map(dialect.text).joined(separator: ", ") + ")"
         }
     }
+}
 
+extension SQLDialect {
     /// A column name: bare when it is a plain lower-case name that no SQL reserves, else
     /// quoted.
-    func identifier(_ name: String) -> String {
+    public func identifier(_ name: String) -> String {
         let plain = name.first.map { $0 == "_" || ("a"..."z").contains($0) } == true
             && name.allSatisfy { $0 == "_" || ("a"..."z").contains($0) || ("0"..."9").contains($0) }
         if plain && !Self.reservedWords.contains(name) { return name }
-        switch dialect {
+        switch self {
         case .postgresql: return "\"" + name.replacingOccurrences(of: "\"", with: "\"\"") + "\""
         case .spark: return "`" + name.replacingOccurrences(of: "`", with: "``") + "`"
         }
@@ -152,8 +156,8 @@ struct SQLWriter {
 
     /// A text constant. PostgreSQL doubles a quote and takes backslashes as they are; Spark SQL
     /// reads backslash escapes (and joins adjacent quoted strings, so `''` is no quote there).
-    func text(_ value: String) -> String {
-        switch dialect {
+    public func text(_ value: String) -> String {
+        switch self {
         case .postgresql:
             return "'" + value.replacingOccurrences(of: "'", with: "''") + "'"
         case .spark:
@@ -174,7 +178,7 @@ struct SQLWriter {
 
     /// A finite double in exponent form with the shortest digits that read back as it: `5E-1`,
     /// `-1.25E2`, `1E0`. Spark SQL reads a number with an exponent as a DOUBLE.
-    static func number(_ x: Double, _ dialect: SQLDialect) -> String {
+    func number(_ x: Double) -> String {
         precondition(x.isFinite, "A model's numbers are finite.")
         if x == 0 { return "0E0" }
         // The shortest round-trip digits of Swift's description, as a mantissa and exponent.

@@ -1,3 +1,4 @@
+import ExportTestSupport
 import Features
 import Foundation
 import Scoring
@@ -69,19 +70,12 @@ struct ScoringFormulaTests {
         }
     }
 
-    /// The bundled spec plus features of every other kind and basis.
-    static func richSpec() throws -> FeatureSpec {
-        let bundled = try String(contentsOf: repositoryRoot.appending(path: "datasets/crm/spec.yaml"), encoding: .utf8)
-        let extra = try String(contentsOf: fixturesDirectory.appending(path: "export/extra-features.yaml"), encoding: .utf8)
-        return try FeatureSpec(text: bundled + extra, file: "spec.yaml")
-    }
-
     @Test("a whole model's probabilities from its formulas equal score's to 1e-12, with and without calibration",
           arguments: [nil, Calibrator.Method.platt, .isotonic])
     func wholeModel(calibration: Calibrator.Method?) throws {
         let crm = repositoryRoot.appending(path: "datasets/crm")
         let result = try CRMTrainer(regression: LogisticRegression(l2: 1), calibration: calibration)
-            .train(spec: try Self.richSpec(), directory: crm)
+            .train(spec: try ExportCase.richSpec(), directory: crm)
         let formula = ScoringFormula(model: result.model)
         #expect(formula.columns.map(\.name) == result.model.input.featureNames)
         #expect(formula.inputs.filter { $0.name.hasPrefix("country_hash[") }.count == 8)

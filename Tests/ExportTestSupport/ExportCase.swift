@@ -2,34 +2,32 @@ import Features
 import Foundation
 import Scoring
 import TestSupport
-import Testing
+import ModelExport
 import Training
-
-@testable import ModelExport
 
 /// The models the engines score, each with its features file: the bundled CRM model, models
 /// of every encoding with each calibration, and the bundled flat-table model.
-struct ExportCase {
-    let name: String
-    let model: PropensityModel
+public struct ExportCase: Sendable {
+    public let name: String
+    public let model: PropensityModel
     /// The features file: `score_probability` and the inputs.
-    let features: URL
+    public let features: URL
     /// Each column of the features file: `number` or `text`.
-    let columns: [String: String]
-    let rows: Int
+    public let columns: [String: String]
+    public let rows: Int
 
-    var formula: ScoringFormula { ScoringFormula(model: model) }
+    public var formula: ScoringFormula { ScoringFormula(model: model) }
 
-    static let crm = repositoryRoot.appending(path: "datasets/crm")
-    static let asOf = Date(timeIntervalSince1970: Timestamp.seconds(from: "2025-07-01")!)
+    public static let crm = repositoryRoot.appending(path: "datasets/crm")
+    public static let asOf = Date(timeIntervalSince1970: Timestamp.seconds(from: "2025-07-01")!)
 
     /// Every case, its files written to `directory`.
-    static func all(in directory: URL) throws -> [ExportCase] {
+    public static func all(in directory: URL) throws -> [ExportCase] {
         var cases = [try crmCase("bundled", model: try ModelFile.read(from: repositoryRoot.appending(path: "models/crm.json")),
                                  in: directory)]
         for calibration in [nil, Calibrator.Method.platt, .isotonic] {
             let model = try CRMTrainer(regression: LogisticRegression(l2: 1), calibration: calibration)
-                .train(spec: try ScoringFormulaTests.richSpec(), directory: crm).model
+                .train(spec: try richSpec(), directory: crm).model
             cases.append(try crmCase("every-encoding-\(calibration?.rawValue ?? "uncalibrated")", model: model, in: directory))
         }
         cases.append(try flatCase(in: directory))
@@ -37,7 +35,7 @@ struct ExportCase {
     }
 
     /// A CRM model's open leads as of 2025-07-01, written by `FeatureValuesFile`.
-    static func crmCase(_ name: String, model: PropensityModel, in directory: URL) throws -> ExportCase {
+    public static func crmCase(_ name: String, model: PropensityModel, in directory: URL) throws -> ExportCase {
         let scored = try CRMScorer(model: model).scoreOpenLeads(in: crm, asOf: asOf)
         let url = directory.appending(path: "\(name).csv")
         try FeatureValuesFile.write(scored, to: url)
@@ -47,7 +45,7 @@ struct ExportCase {
     }
 
     /// The bundled flat table with the bundled flat model's probability of each row.
-    static func flatCase(in directory: URL) throws -> ExportCase {
+    public static func flatCase(in directory: URL) throws -> ExportCase {
         let model = try ModelFile.read(from: repositoryRoot.appending(path: "models/flat-sqls.json"))
         guard case .flatTable(let label, _, let encoding) = model.input else { throw CaseError() }
         let source = repositoryRoot.appending(path: "datasets/flat/sqls.csv")
@@ -62,6 +60,14 @@ struct ExportCase {
         for input in ScoringFormula(model: model).inputs { columns[input.name] = input.kind.rawValue }
         for name in lines[0].split(separator: ",").map(String.init) where columns[name] == nil { columns[name] = "text" }
         return ExportCase(name: "flat", model: model, features: url, columns: columns, rows: p.count)
+    }
+
+    /// The bundled spec plus features of every other kind and basis
+    /// (`Tests/Fixtures/export/extra-features.yaml`).
+    public static func richSpec() throws -> FeatureSpec {
+        let bundled = try String(contentsOf: repositoryRoot.appending(path: "datasets/crm/spec.yaml"), encoding: .utf8)
+        let extra = try String(contentsOf: fixturesDirectory.appending(path: "export/extra-features.yaml"), encoding: .utf8)
+        return try FeatureSpec(text: bundled + extra, file: "spec.yaml")
     }
 
     struct CaseError: Error {}
