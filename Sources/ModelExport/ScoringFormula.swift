@@ -35,12 +35,23 @@ public struct ScoringFormula: Sendable {
         public let kind: Kind
         /// What the column holds, in words, for the documentation of an export.
         public let meaning: String
+
+        public init(name: String, kind: Kind, meaning: String) {
+            self.name = name
+            self.kind = kind
+            self.meaning = meaning
+        }
     }
 
     /// A formula with a name: an intermediate value or a model column.
     public struct NamedFormula: Equatable, Sendable {
         public let name: String
         public let formula: Formula
+
+        public init(name: String, formula: Formula) {
+            self.name = name
+            self.formula = formula
+        }
     }
 
     /// The columns the model reads, in the order of its features.
@@ -57,6 +68,19 @@ public struct ScoringFormula: Sendable {
     /// The model's calibration; `nil` for the model's own probability.
     public let calibration: Calibrator?
 
+    /// Formulas from their parts: `inputs` read by `derived` and `columns`, one coefficient a
+    /// column.
+    public init(inputs: [Input], derived: [NamedFormula], columns: [NamedFormula], intercept: Double,
+                coefficients: [Double], calibration: Calibrator?) {
+        precondition(columns.count == coefficients.count, "One coefficient a column.")
+        self.inputs = inputs
+        self.derived = derived
+        self.columns = columns
+        self.intercept = intercept
+        self.coefficients = coefficients
+        self.calibration = calibration
+    }
+
     /// The formulas of a saved model.
     public init(model: PropensityModel) {
         var builder = Builder()
@@ -64,12 +88,8 @@ public struct ScoringFormula: Sendable {
         case .crm(let pipeline): builder.add(pipeline)
         case .flatTable(_, _, let encoding): builder.add(encoding)
         }
-        inputs = builder.inputs
-        derived = builder.derived
-        columns = builder.columns
-        intercept = model.fit.intercept
-        coefficients = model.fit.coefficients
-        calibration = model.calibration?.calibrator
+        self.init(inputs: builder.inputs, derived: builder.derived, columns: builder.columns, intercept: model.fit.intercept,
+                  coefficients: model.fit.coefficients, calibration: model.calibration?.calibrator)
     }
 
     /// The intermediate values of `row`, by name.

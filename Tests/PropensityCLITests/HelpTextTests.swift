@@ -28,6 +28,8 @@ struct HelpTextTests {
               evaluate                Measure a saved model on the closed leads of a CRM export.
               explain                 Show every feature's value and contribution for one lead.
               inspect                 Print a saved model's card, statistics and coefficient table.
+              export                  Write a saved model as a SQL query or a PMML document, to score where the
+                                      data lives.
               analyze                 Compare lead sources and reps on closed SQLs: win rates, revenue and cost.
               report                  Write a self-contained HTML report on a model and the open pipeline it
                                       scores.
@@ -214,9 +216,14 @@ struct HelpTextTests {
             missing (its columns are in the README), the rows of an earlier run of the same model and --as-of
             are replaced, and a failed run leaves the table as it was. An existing table with other columns or
             types is an error, found before scoring starts. --out and --write can be given together (the
-            database is written first; when that fails, the file is not written); at least one is needed.
+            database is written first; when that fails, the file is not written); at least one of them or
+            --features is needed.
 
-            USAGE: propensity score --model <model.json> --data <dir|url> [--as-of <instant>] [--out <file>] [--write <url>] [--table <table>] [--format <format>] [--skip-invalid-rows] [--progress] [--threads <n>]
+            --features FILE writes, per lead, lead_id, score_probability (the probability with every digit) and
+            the inputs of `propensity export`: each spec feature's raw value as of --as-of (empty when
+            missing), a hashed feature as its signed bucket columns.
+
+            USAGE: propensity score --model <model.json> --data <dir|url> [--as-of <instant>] [--out <file>] [--write <url>] [--table <table>] [--format <format>] [--features <file>] [--skip-invalid-rows] [--progress] [--threads <n>]
 
             OPTIONS:
               --model <model.json>    The model file written by `propensity train --spec`.
@@ -230,6 +237,8 @@ struct HelpTextTests {
               --table <table>         The table --write fills: name or schema.name. (default: lead_scores)
               --format <format>       csv or jsonl (JSON Lines: one object per lead, factors as arrays).
                                       (values: csv, jsonl; default: csv)
+              --features <file>       Also write each lead's feature values (the inputs of `propensity export`)
+                                      and the probability with every digit, as CSV, to this file.
               --skip-invalid-rows     Skip rows with unreadable values or unknown ids and count them, instead
                                       of stopping at the first.
               --progress              Report progress on standard error even when it is not a terminal.
@@ -457,6 +466,46 @@ struct HelpTextTests {
               --progress              Report progress on standard error even when it is not a terminal.
               --threads <n>           Threads for passes over the data (default: one per core). Results do not
                                       depend on it.
+              --version               Show the version.
+              -h, --help              Show help information.
+
+
+            """)
+    }
+
+    @Test("propensity export --help")
+    func export() throws {
+        #expect(try runPropensity(["export", "--help"]).standardOutput == """
+            OVERVIEW: Write a saved model as a SQL query or a PMML document, to score where the data lives.
+
+            The export computes the model's probability from its inputs, one row at a time, with the model's
+            own encodings (log1p, clips, imputed missing values and their indicators, quantile bins, spline
+            terms, one-hot levels with `other` and `(missing)`, interactions), coefficients and calibration.
+
+            The inputs of a CRM model are its spec features' raw values as of the scoring instant, one column
+            per feature, named as the feature; a hashed feature's input is its signed bucket columns NAME[0],
+            NAME[1]…; an interaction has none. `propensity score --features FILE` writes exactly that table,
+            with the probability score gave beside it to check a port against. The inputs of a flat-table model
+            are the table's feature columns. The export's opening comment (SQL) or the fields' displayName
+            (PMML) lists them.
+
+            --format sql writes one query, SELECT t.*, <probability> AS probability FROM <--table> AS t, that
+            PostgreSQL and Spark SQL both run (--dialect picks the quoting of names and text, and log1p); a
+            NULL input is a missing value. --format pmml writes a PMML 4.4 RegressionModel with
+            normalizationMethod="logit" and an output field `probability`.
+
+            The output is written under a temporary name and renamed when complete.
+
+            USAGE: propensity export --model <model.json> --format <format> [--dialect <dialect>] [--table <table>] [--out <file>]
+
+            OPTIONS:
+              --model <model.json>    The model file written by `propensity train`.
+              --format <format>       sql or pmml. (values: sql, pmml)
+              --dialect <dialect>     For --format sql: postgresql or spark. (values: postgresql, spark;
+                                      default: postgresql)
+              --table <table>         For --format sql: the table or view of inputs the query reads, as name or
+                                      schema.name. (default: features)
+              --out <file>            The file to write; default standard output.
               --version               Show the version.
               -h, --help              Show help information.
 
