@@ -68,7 +68,8 @@ import TestSupport
         let noTarget = try score([])
         #expect(noTarget.status == 64)
         #expect(noTarget.standardError.hasPrefix(
-            "Error: Give --out FILE, --write postgres://user@host:port/database, or both: where the scores go.\n"))
+            "Error: Give --out FILE, --write postgres://user@host:port/database, --features FILE, or more than one: "
+                + "where the scores go.\n"))
         let path = try score(["--write", "/tmp/scores.csv"])
         #expect(path.standardError.hasPrefix("Error: --write takes a PostgreSQL URL (postgres://user@host:port/database), "
             + "not `/tmp/scores.csv`; to write a file, use --out.\n"))

@@ -80,6 +80,15 @@ struct LibraryExampleTests {
         try ScoreFile.write(scored, format: .csv, to: out)
         let later = try scorer.evaluate(root.appendingPathComponent("datasets/crm"))
 
+        let formula = ScoringFormula(model: model)
+        let sql = SQLExport.query(formula, dialect: .spark, table: "features", header: ["crm.json"])
+        let pmml = PMMLExport.document(formula, modelName: "crm", description: "crm.json",
+                                       version: PropensityVersion.current, timestamp: model.trainedAt)
+        let features = out.deletingLastPathComponent().appendingPathComponent("features.csv")
+        try FeatureValuesFile.write(scored, to: features)
+        #expect(sql.hasSuffix("FROM features AS t\n") && pmml.hasSuffix("</PMML>\n"))
+        #expect(try String(contentsOf: features, encoding: .utf8).split(separator: "\n").count == 660)
+
         #expect(scored.count == 659)
         #expect(gradeA > 0 && gradeA < 659)
         #expect(try String(contentsOf: out, encoding: .utf8).split(separator: "\n").count == 660)
