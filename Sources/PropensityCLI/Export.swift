@@ -31,25 +31,38 @@ struct Export: ParsableCommand {
     /// The export formats.
     enum Format: String, ExpressibleByArgument, CaseIterable {
         case sql, pmml
+        case featureSQL = "feature-sql"
     }
 
     @Option(help: ArgumentHelp("The model file written by `propensity train`.", valueName: "model.json"))
     var model: String
 
-    @Option(help: ArgumentHelp("sql or pmml.", valueName: "format"))
+    @Option(help: ArgumentHelp("sql, pmml, or feature-sql (a CRM model's inputs computed from its tables).",
+                               valueName: "format"))
     var format: Format
 
-    @Option(help: ArgumentHelp("For --format sql: postgresql or spark.", valueName: "dialect"))
+    @Option(help: ArgumentHelp("For --format sql and feature-sql: postgresql or spark.", valueName: "dialect"))
     var dialect: SQLDialect = .postgresql
 
     @Option(help: ArgumentHelp("For --format sql: the table or view of inputs the query reads, as name or schema.name.",
                                valueName: "table"))
     var table = "features"
 
+    @Option(help: ArgumentHelp("For --format feature-sql: the instant the features are computed as of (ISO 8601); "
+                               + "default the time the query runs.", valueName: "instant"))
+    var asOf: String?
+
     @Option(help: ArgumentHelp("The file to write; default standard output.", valueName: "file"))
     var out: String?
 
     func validate() throws {
+        if asOf != nil && format != .featureSQL {
+            throw ValidationError("--as-of is for --format feature-sql, whose features it fixes; the model itself has no instant.")
+        }
+        if let asOf, Timestamp.seconds(from: asOf) == nil {
+            throw ValidationError("--as-of must be an ISO 8601 date or instant, such as 2025-07-01 or 2025-07-01T09:00:00Z, "
+                + "not `\(asOf)`.")
+        }
         let part = "[A-Za-z_][A-Za-z0-9_$]*"
         guard table.range(of: "^\(part)(\\.\(part))?$", options: .regularExpression) != nil else {
             throw ValidationError("--table takes a plain name or schema.name (letters, digits, _), not `\(table)`; "
@@ -69,14 +82,27 @@ struct Export: ParsableCommand {
         case .sql:
             text = SQLExport.query(formula, dialect: dialect, table: table,
                                    header: [about, "Written by `propensity export --format sql --dialect \(dialect.rawValue)`."])
+        case .featureSQL:
+            guard case .crm(let pipeline) = loaded.input else { throw FeatureSQLOfFlatModel() }
+            let instant = asOf.flatMap(Timestamp.seconds(from:))
+            text = try FeatureSQLExport.query(pipeline, dialect: dialect, asOf: instant, header: [
+                about, "Written by `propensity export --format feature-sql --dialect \(dialect.rawValue)`.",
+                "The inputs of the model's query (--format sql) for every open SQL as of "
+                    + (instant.map { Timestamp.string(from: $0) } ?? "the time the query runs") + ".",
+            ])
         case .pmml:
             text = PMMLExport.document(formula, modelName: url.deletingPathExtension().lastPathComponent,
                                        description: about, version: PropensityVersion.current, timestamp: loaded.trainedAt)
         }
         if let out {
             try AtomicFile.write(Data(text.utf8), to: URL(fileURLWithPath: out))
-            print("Wrote the model as \(format == .sql ? "SQL (\(dialect.rawValue))" : "PMML 4.4") to \(out) "
-                + "(\(formula.inputs.count) inputs, \(formula.columns.count) columns).")
+            switch format {
+            case .sql, .pmml:
+                print("Wrote the model as \(format == .sql ? "SQL (\(dialect.rawValue))" : "PMML 4.4") to \(out) "
+                    + "(\(formula.inputs.count) inputs, \(formula.columns.count) columns).")
+            case .featureSQL:
+                print("Wrote the feature query (\(dialect.rawValue)) to \(out).")
+            }
         } else {
             FileHandle.standardOutput.write(Data(text.utf8))
         }
@@ -84,3 +110,9 @@ struct Export: ParsableCommand {
 }
 
 extension SQLDialect: ExpressibleByArgument {}
+
+/// `--format feature-sql` of a model trained on a flat table, whose inputs are its columns.
+struct FeatureSQLOfFlatModel: Error, CustomStringConvertible {
+    let description = "--format feature-sql writes the query computing a CRM model's inputs from its tables; this model "
+        + "was trained on a flat table, whose columns are its inputs already. Use --format sql."
+}

@@ -78,6 +78,17 @@ extension TestDatabase {
         return url
     }
 
+    /// Runs `sql` on the database at `url` and returns its rows as `rows(_:)` does.
+    static func rows(_ sql: String, at url: String) async throws -> [[String?]] {
+        try await PostgresSession.with(try PostgresLocation(url: url), doing: "a test query") { connection, logger in
+            var rows: [[String?]] = []
+            for try await row in try await connection.query(PostgresQuery(unsafeSQL: sql), logger: logger) {
+                rows.append(try row.map { try $0.decode(String?.self) })
+            }
+            return rows
+        }
+    }
+
     /// Runs statements on the database at `url`.
     static func execute(_ sql: String, at url: String) async throws {
         try await PostgresSession.with(try PostgresLocation(url: url), doing: "a test statement") { connection, logger in
