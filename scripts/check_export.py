@@ -12,8 +12,19 @@ document written by `propensity export --format pmml`:
     {"cases": [{"name": "crm", "features": "f.csv", "columns": {"lead_id": "text", ...},
                 "spark_sql": "m.sql", "pmml": "m.pmml"}]}
 
+A case may also name a feature query written by `propensity export --format feature-sql
+--dialect spark` and the CRM tables it reads (CSV files, registered as views by the names the
+query uses, with their types inferred), with the features file to compare the query's rows to:
+
+    {"name": "crm-features", "feature_sql": "f.sql", "tables": {"leads": "leads.csv", ...},
+     "features": "f.csv", "columns": {...}, "spark_sql": "m.sql"}
+
 For each case and engine it prints, as one JSON object, the number of rows scored, how many
-probabilities were missing, and the largest absolute difference from `score_probability`.
+probabilities were missing, and the largest absolute difference from `score_probability`;
+for a feature query, the number of values compared, the number that differ in kind (text,
+or missing on one side only), the largest difference relative to max(1, |value|), and the
+largest difference of the probabilities that the model's query computes from the query's
+rows.
 Spark runs on local[1] (pyspark, Java 17); the PMML evaluator is jpmml-evaluator through
 JPype. Both are installed by scripts/setup.sh.
 """
@@ -60,6 +71,9 @@ def spark_results(cases):
     results = {}
     try:
         for case in cases:
+            if case.get("feature_sql"):
+                results[case["name"]] = spark_feature_result(spark, case)
+                continue
             if not case.get("spark_sql"):
                 continue
             columns = case["columns"]
@@ -77,6 +91,42 @@ def spark_results(cases):
     finally:
         spark.stop()
     return results
+
+
+def spark_feature_result(spark, case):
+    """Runs a feature query on the CRM tables, compares its rows with the features file, and
+    scores them with the model's query."""
+    for name, path in case["tables"].items():
+        spark.read.csv(path, header=True, inferSchema=True).createOrReplaceTempView(name)
+    with open(case["feature_sql"], encoding="utf-8") as handle:
+        features = spark.sql(handle.read())
+    rows = {row["lead_id"]: row.asDict() for row in features.collect()}
+    expected = read_rows(case["features"], case["columns"])
+    compared = differ = 0
+    largest = 0.0
+    for want in expected:
+        got = rows.get(want["lead_id"])
+        if got is None:
+            differ += 1
+            continue
+        for name in features.columns:
+            if name == "lead_id":
+                continue
+            a, b = want.get(name), got[name]
+            compared += 1
+            if case["columns"][name] == "text" or a is None or b is None:
+                differ += (str(b) if b is not None else None) != a
+            else:
+                largest = max(largest, abs(float(b) - a) / max(1.0, abs(a)))
+    result = {"rows": len(rows), "expected_rows": len(expected), "compared": compared, "differ": differ,
+              "max_rel_diff": largest}
+    if case.get("spark_sql"):
+        features.createOrReplaceTempView("features")
+        with open(case["spark_sql"], encoding="utf-8") as handle:
+            scored = {row["lead_id"]: row["probability"] for row in spark.sql(handle.read()).collect()}
+        reference = {row["lead_id"]: row["score_probability"] for row in expected}
+        result["chained"] = compare([reference[key] for key in scored], list(scored.values()))
+    return result
 
 
 def pmml_results(cases):

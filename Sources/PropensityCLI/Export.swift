@@ -21,8 +21,17 @@ struct Export: ParsableCommand {
 
             --format sql writes one query, SELECT t.*, <probability> AS probability FROM <--table> \
             AS t, that PostgreSQL and Spark SQL both run (--dialect picks the quoting of names and \
-            text, and log1p); a NULL input is a missing value. --format pmml writes a PMML 4.4 \
-            RegressionModel with normalizationMethod="logit" and an output field `probability`.
+            text, log1p and timestamps); a NULL input is a missing value. --format pmml writes a \
+            PMML 4.4 RegressionModel with normalizationMethod="logit" and an output field \
+            `probability`.
+
+            --format feature-sql writes the query that computes a CRM model's inputs from the CRM \
+            tables named in its spec (timestamps typed as timestamps), for every open SQL as of \
+            --as-of or, without it, as of the time the query runs: leads and companies columns, \
+            stage-date differences and the engagement aggregates, with lead_id. Make it a view \
+            named as --table and the model's query scores the pipeline in the database. Hashed \
+            buckets need MurmurHash3, which the engines do not share: the query leaves them out and \
+            says so.
 
             The output is written under a temporary name and renamed when complete.
             """

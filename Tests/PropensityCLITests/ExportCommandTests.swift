@@ -38,6 +38,19 @@ struct ExportCommandTests {
         #expect(text.contains(#"<DataField name="source" optype="categorical" dataType="string""#))
     }
 
+    @Test("--format feature-sql: the CRM tables' query as of --as-of, or as of the time it runs")
+    func featureSQL() throws {
+        let fixed = try runPropensity(["export", "--model", Self.model, "--format", "feature-sql", "--as-of", "2025-07-01"])
+        #expect(fixed.status == 0, "\(fixed.standardError)")
+        #expect(fixed.standardOutput.contains("-- The inputs of the model's query (--format sql) for every open SQL as of "
+            + "2025-07-01T00:00:00Z.\nWITH open_leads AS (\n  SELECT l.*, CAST(1.751328E9 AS DOUBLE PRECISION) AS propensity_cutoff"))
+        #expect(fixed.standardOutput.contains("FROM open_leads AS o\nLEFT JOIN companies AS co ON co.company_id = o.company_id"))
+        let now = try runPropensity(["export", "--model", Self.model, "--format", "feature-sql", "--dialect", "spark"])
+        #expect(now.status == 0, "\(now.standardError)")
+        #expect(now.standardOutput.contains("CAST(UNIX_MICROS(CURRENT_TIMESTAMP) AS DOUBLE) / 1E6 AS propensity_cutoff"))
+        #expect(now.standardOutput.contains("as of the time the query runs."))
+    }
+
     @Test("bad arguments exit non-zero, say what to do, and write nothing")
     func badArguments() throws {
         let directory = try makeTemporaryDirectory()
@@ -52,6 +65,18 @@ struct ExportCommandTests {
         let missing = try runPropensity(["export", "--model", "nowhere.json", "--format", "sql", "--out", "m.sql"], in: directory)
         #expect(missing.status != 0)
         #expect(missing.standardError.contains("nowhere.json"))
+        let flat = try runPropensity(["export", "--model", repositoryRoot.appending(path: "models/flat-sqls.json").path,
+                                      "--format", "feature-sql", "--out", "f.sql"], in: directory)
+        #expect(flat.status != 0)
+        #expect(flat.standardError.contains("this model was trained on a flat table, whose columns are its inputs already. "
+            + "Use --format sql."))
+        let instant = try runPropensity(["export", "--model", Self.model, "--format", "sql", "--as-of", "2025-07-01"], in: directory)
+        #expect(instant.status != 0)
+        #expect(instant.standardError.contains("--as-of is for --format feature-sql"))
+        let badInstant = try runPropensity(["export", "--model", Self.model, "--format", "feature-sql", "--as-of", "July"],
+                                           in: directory)
+        #expect(badInstant.status != 0)
+        #expect(badInstant.standardError.contains("--as-of must be an ISO 8601 date or instant"))
         #expect(try FileManager.default.contentsOfDirectory(atPath: directory.path).isEmpty)
     }
 

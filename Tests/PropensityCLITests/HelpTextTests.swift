@@ -490,21 +490,31 @@ struct HelpTextTests {
             (PMML) lists them.
 
             --format sql writes one query, SELECT t.*, <probability> AS probability FROM <--table> AS t, that
-            PostgreSQL and Spark SQL both run (--dialect picks the quoting of names and text, and log1p); a
-            NULL input is a missing value. --format pmml writes a PMML 4.4 RegressionModel with
+            PostgreSQL and Spark SQL both run (--dialect picks the quoting of names and text, log1p and
+            timestamps); a NULL input is a missing value. --format pmml writes a PMML 4.4 RegressionModel with
             normalizationMethod="logit" and an output field `probability`.
+
+            --format feature-sql writes the query that computes a CRM model's inputs from the CRM tables named
+            in its spec (timestamps typed as timestamps), for every open SQL as of --as-of or, without it, as
+            of the time the query runs: leads and companies columns, stage-date differences and the engagement
+            aggregates, with lead_id. Make it a view named as --table and the model's query scores the pipeline
+            in the database. Hashed buckets need MurmurHash3, which the engines do not share: the query leaves
+            them out and says so.
 
             The output is written under a temporary name and renamed when complete.
 
-            USAGE: propensity export --model <model.json> --format <format> [--dialect <dialect>] [--table <table>] [--out <file>]
+            USAGE: propensity export --model <model.json> --format <format> [--dialect <dialect>] [--table <table>] [--as-of <instant>] [--out <file>]
 
             OPTIONS:
               --model <model.json>    The model file written by `propensity train`.
-              --format <format>       sql or pmml. (values: sql, pmml)
-              --dialect <dialect>     For --format sql: postgresql or spark. (values: postgresql, spark;
-                                      default: postgresql)
+              --format <format>       sql, pmml, or feature-sql (a CRM model's inputs computed from its
+                                      tables). (values: sql, pmml, feature-sql)
+              --dialect <dialect>     For --format sql and feature-sql: postgresql or spark. (values:
+                                      postgresql, spark; default: postgresql)
               --table <table>         For --format sql: the table or view of inputs the query reads, as name or
                                       schema.name. (default: features)
+              --as-of <instant>       For --format feature-sql: the instant the features are computed as of
+                                      (ISO 8601); default the time the query runs.
               --out <file>            The file to write; default standard output.
               --version               Show the version.
               -h, --help              Show help information.
