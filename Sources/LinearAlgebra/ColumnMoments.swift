@@ -7,7 +7,7 @@
 ///     var moments = ColumnMoments(columns: x.columns)
 ///     moments.add(rows: 0..<x.rows, of: x, weights: w)
 ///     let sd = moments.standardDeviations
-public struct ColumnMoments: Equatable, Sendable {
+public struct ColumnMoments: Codable, Equatable, Sendable {
     /// The sum of the weights seen.
     public private(set) var weightSum: Double = 0
     /// The number of rows with a positive weight seen.

@@ -92,6 +92,36 @@ public struct GramAccumulator: Sendable {
         }
     }
 
+    /// The accumulated sum's upper triangle, row by row (`(i, j)` for `i ≤ j`): what another
+    /// process needs to rebuild the accumulator with `init(order:upperTriangle:)`.
+    public var upperTriangle: [Double] {
+        var values: [Double] = []
+        values.reserveCapacity(order * (order + 1) / 2)
+        for i in 0..<order {
+            for j in i..<order { values.append(upper[i, j]) }
+        }
+        return values
+    }
+
+    /// An accumulator holding a sum read back from `upperTriangle`.
+    ///
+    /// - Parameters:
+    ///   - order: The matrix order, at least 1.
+    ///   - upperTriangle: `order·(order + 1)/2` values, row by row.
+    ///   - blockRows: As for `init(columns:blockRows:)`.
+    /// - Returns: `nil` when the count of values does not match the order.
+    public init?(order: Int, upperTriangle: [Double], blockRows: Int = 1024) {
+        guard order >= 1, upperTriangle.count == order * (order + 1) / 2 else { return nil }
+        self.init(columns: order - 1, blockRows: blockRows)
+        var k = 0
+        for i in 0..<order {
+            for j in i..<order {
+                upper[i, j] = upperTriangle[k]
+                k += 1
+            }
+        }
+    }
+
     /// The accumulated symmetric matrix, both triangles filled.
     public var matrix: Matrix {
         var full = upper

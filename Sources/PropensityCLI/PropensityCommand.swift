@@ -14,7 +14,6 @@ struct PropensityCommand: AsyncParsableCommand {
             """,
         version: "0.1.0",
         subcommands: [Train.self, Score.self, Forecast.self, Evaluate.self, Explain.self, Inspect.self, Export.self, Analyze.self,
-                      Report.self,
-                      Generate.self]
+                      Report.self, Generate.self, TrainDriver.self, PartitionPassCommand.self]
     )
 }

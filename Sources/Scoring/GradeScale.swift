@@ -31,15 +31,36 @@ public struct GradeScale: Codable, Equatable, Sendable {
     /// - Parameter probabilities: The training leads' fitted probabilities; not empty.
     public init(fitting probabilities: [Double]) {
         precondition(!probabilities.isEmpty, "Need at least one probability.")
-        let scores = probabilities.map(Self.score(probability:)).sorted()
-        let n = scores.count
+        var counts = [Int](repeating: 0, count: 101)
+        for p in probabilities { counts[Self.score(probability: p)] += 1 }
+        self.init(scoreCounts: counts)
+    }
+
+    /// Fits the cut points to how many training leads have each score: the same cut points as
+    /// `init(fitting:)` on their probabilities, from a histogram that parts of the rows can
+    /// each count (`PassRequest.percentHistogram`).
+    ///
+    /// - Parameter scoreCounts: 101 counts, of scores 0 … 100; at least one lead.
+    public init(scoreCounts counts: [Int]) {
+        precondition(counts.count == 101 && counts.allSatisfy { $0 >= 0 } && counts.contains { $0 > 0 },
+                     "Need 101 counts, not all zero.")
+        let n = counts.reduce(0, +)
+        // The score at `position` of the sorted scores.
+        func score(at position: Int) -> Int {
+            var seen = 0
+            for (score, count) in counts.enumerated() {
+                seen += count
+                if position < seen { return score }
+            }
+            preconditionFailure("Position \(position) is past \(n) scores.")
+        }
         func cut(_ share: Double) -> Int {
             // Scores from position `n - allowed` up are the top `allowed`; a tie across that
             // position moves the cut above the tied score.
             let allowed = Int((share * Double(n)).rounded(.down))
-            if allowed == 0 { return min(100, scores[n - 1] + 1) }
-            let lowest = scores[n - allowed]
-            return n - allowed > 0 && scores[n - allowed - 1] == lowest ? min(100, lowest + 1) : lowest
+            if allowed == 0 { return min(100, score(at: n - 1) + 1) }
+            let lowest = score(at: n - allowed)
+            return n - allowed > 0 && score(at: n - allowed - 1) == lowest ? min(100, lowest + 1) : lowest
         }
         self.init(a: cut(Self.shares.a), b: cut(Self.shares.b), c: cut(Self.shares.c))
     }

@@ -33,7 +33,8 @@ public enum ModelSummary {
         var range = ""
         if let from = data.closedFrom, let to = data.closedTo { range = ", closed \(day(from)) to \(day(to))" }
         fact("Trained on:", "\(data.rows) rows of \(data.file)\(range); \(data.positives) won")
-        fact("Data fingerprint:", "\(data.bytes) bytes, FNV-1a 64 \(data.fnv1a64)")
+        fact("Data fingerprint:", data.fnv1a64.isEmpty ? "none: the rows were read in parts, not as one file"
+            : "\(data.bytes) bytes, FNV-1a 64 \(data.fnv1a64)")
         if case .crm(let pipeline) = model.input {
             let spec = pipeline.spec
             if let rule = spec.cutoff {

@@ -150,6 +150,16 @@ public struct DataFingerprint: Codable, Equatable, Sendable {
                       in: CRMFolder(url.deletingLastPathComponent()), rows: rows, positives: positives)
     }
 
+    /// The fingerprint of rows that were never one file (the partitions of a Spark DataFrame):
+    /// the source's name and counts, with no size and an empty hash.
+    public init(source: String, rows: Int, positives: Int) {
+        self.file = source
+        self.rows = rows
+        self.positives = positives
+        self.bytes = 0
+        self.fnv1a64 = ""
+    }
+
     /// Fingerprints a table of a source (a file of a folder, a database table as streamed).
     ///
     /// - Throws: The source's error if the table cannot be read.

@@ -238,3 +238,52 @@ public struct LogisticPassStatistics: Sendable {
         return result
     }
 }
+
+extension LogisticPassStatistics: Codable {
+    private enum CodingKeys: String, CodingKey {
+        case order, loss, residualSum, residualCrossProducts, gramUpperTriangle, rowsWithWeight, weightSum, hessianWeightSum,
+             misclassifiedRows, certainRows
+    }
+
+    /// Reads statistics written by `encode(to:)` (by another process, say), checking their shape.
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        let rawOrder = try container.decode(Int.self, forKey: .order)
+        guard let order = DerivativeOrder(rawValue: rawOrder) else {
+            throw DecodingError.dataCorruptedError(forKey: .order, in: container, debugDescription: "Unknown order \(rawOrder).")
+        }
+        let products = try container.decode([Double].self, forKey: .residualCrossProducts)
+        self.init(featureCount: products.count, order: order)
+        residualCrossProducts = products
+        if order == .hessian {
+            let upper = try container.decode([Double].self, forKey: .gramUpperTriangle)
+            guard let gram = GramAccumulator(order: products.count + 1, upperTriangle: upper) else {
+                throw DecodingError.dataCorruptedError(forKey: .gramUpperTriangle, in: container,
+                                                       debugDescription: "The Hessian does not match \(products.count) features.")
+            }
+            self.gram = gram
+        }
+        loss = try container.decode(Double.self, forKey: .loss)
+        residualSum = try container.decode(Double.self, forKey: .residualSum)
+        rowsWithWeight = try container.decode(Int.self, forKey: .rowsWithWeight)
+        weightSum = try container.decode(Double.self, forKey: .weightSum)
+        hessianWeightSum = try container.decode(Double.self, forKey: .hessianWeightSum)
+        misclassifiedRows = try container.decode(Int.self, forKey: .misclassifiedRows)
+        certainRows = try container.decode(Int.self, forKey: .certainRows)
+    }
+
+    /// Writes the sums, the Hessian's as its upper triangle.
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(order.rawValue, forKey: .order)
+        try container.encode(loss, forKey: .loss)
+        try container.encode(residualSum, forKey: .residualSum)
+        try container.encode(residualCrossProducts, forKey: .residualCrossProducts)
+        try container.encodeIfPresent(gram?.upperTriangle, forKey: .gramUpperTriangle)
+        try container.encode(rowsWithWeight, forKey: .rowsWithWeight)
+        try container.encode(weightSum, forKey: .weightSum)
+        try container.encode(hessianWeightSum, forKey: .hessianWeightSum)
+        try container.encode(misclassifiedRows, forKey: .misclassifiedRows)
+        try container.encode(certainRows, forKey: .certainRows)
+    }
+}

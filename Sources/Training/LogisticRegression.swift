@@ -256,10 +256,22 @@ public struct LogisticRegression: Codable, Equatable, Sendable {
             onStep?(NewtonStep(iteration: sampledIterations + step.iteration, value: step.value,
                                stepSize: step.stepSize, maxAbsGradient: step.maxAbsGradient))
         }
-        if !penalized {
+        return try newtonFit(solution, iterations: sampledIterations + solution.iterations, objective: objective,
+                             moments: moments, rate: rate, featureNames: featureNames)
+    }
+
+    /// The fit at the minimum a Newton solver reached: the separation check of an unpenalized
+    /// fit, the covariance from the Hessian's factor, and the statistics.
+    func newtonFit<Objective: LogisticPointPasses>(_ solution: NewtonSolution, iterations: Int, objective: Objective,
+                                                  moments: ColumnMoments, rate: Double,
+                                                  featureNames: [String]) throws(TrainingError) -> LogisticRegressionFit {
+        let (scales, penalties) = (objective.scales, objective.penalties)
+        let sd = moments.standardDeviations
+        let weightSum = moments.weightSum
+        if !(l2 > 0) {
             // Coefficients running off to infinity fit some rows with certainty (and may end
             // with a Hessian too close to singular to factor).
-            let stats = objective.passStatistics(at: solution.parameters, order: .value)
+            let stats = try objective.passStatistics(at: solution.parameters, order: .value)
             if stats.certainRows > 0 {
                 let gamma = Array(solution.parameters.dropFirst())
                 let largest = gamma.indices.max { abs(gamma[$0]) < abs(gamma[$1]) }!
@@ -287,7 +299,7 @@ public struct LogisticRegression: Codable, Equatable, Sendable {
             objective: solution.evaluation.value,
             logLikelihood: -(solution.evaluation.value - penalty),
             nullLogLikelihood: nullLogLikelihood,
-            iterations: sampledIterations + solution.iterations, converged: solution.converged,
+            iterations: iterations, converged: solution.converged,
             maxAbsGradient: solution.maxAbsGradient, newtonDecrement: solution.newtonDecrement)
     }
 
@@ -306,6 +318,13 @@ public struct LogisticRegression: Codable, Equatable, Sendable {
                 }
             },
             merge: { $0.0.merge($1.0); $0.1 += $1.1 })
+        try checkMoments(moments, positiveWeight: positiveWeight, featureNames: featureNames)
+        return (moments, positiveWeight)
+    }
+
+    /// The checks pass 1 allows: no rows, a single class, constant columns.
+    static func checkMoments(_ moments: ColumnMoments, positiveWeight: Double, featureNames: [String]) throws(TrainingError) {
+        let d = featureNames.count
         let weightSum = moments.weightSum
         guard moments.count > 0, weightSum > 0 else { throw .noRows }
         if positiveWeight == 0 || positiveWeight == weightSum {
@@ -315,12 +334,11 @@ public struct LogisticRegression: Codable, Equatable, Sendable {
         if !constant.isEmpty {
             throw .constantColumns(constant.map { featureNames[$0] }, values: constant.map { moments.minimums[$0] })
         }
-        return (moments, positiveWeight)
     }
 
     /// A column that is a linear combination of others, in the Gram matrix of the centered
     /// columns (the feature block of `hessian`), if there is one.
-    private func linearDependency(_ hessian: Matrix) -> LinearDependency? {
+    func linearDependency(_ hessian: Matrix) -> LinearDependency? {
         let d = hessian.rows - 1
         // A column constant on these rows (possible on a sample) depends on the intercept.
         if let j = (0..<d).first(where: { !(hessian[$0 + 1, $0 + 1] > 0) }) {
@@ -339,7 +357,7 @@ public struct LogisticRegression: Codable, Equatable, Sendable {
     }
 
     /// The error naming a dependent column and the combination it equals, on the original scale.
-    private func collinearityError(_ dependency: LinearDependency, featureNames: [String],
+    func collinearityError(_ dependency: LinearDependency, featureNames: [String],
                                    standardDeviations sd: [Double]) -> TrainingError {
         // zₖ = Σ aⱼzⱼ in standardized columns means xₖ = const + Σ (σₖaⱼ/σⱼ)·xⱼ.
         let k = dependency.column

@@ -36,6 +36,8 @@ public enum TrainingError: Error, Equatable, CustomStringConvertible, Sendable {
     case lineSearchFailed(iteration: Int, maxAbsGradient: Double)
     /// An invalid setting.
     case invalidSetting(String)
+    /// A pass over rows held elsewhere failed (`RowPassRunner`); the text says why.
+    case passFailed(String)
 
     public static func == (lhs: TrainingError, rhs: TrainingError) -> Bool {
         lhs.description == rhs.description
@@ -83,6 +85,8 @@ public enum TrainingError: Error, Equatable, CustomStringConvertible, Sendable {
                 + "badly scaled. Keep standardization on, or set an L2 penalty (--l2)."
         case .invalidSetting(let detail):
             return detail
+        case .passFailed(let detail):
+            return "A pass over the rows failed: \(detail)"
         }
     }
 }
