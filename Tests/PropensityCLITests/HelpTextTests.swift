@@ -34,6 +34,10 @@ struct HelpTextTests {
               report                  Write a self-contained HTML report on a model and the open pipeline it
                                       scores.
               generate                Write a synthetic CRM export whose outcomes follow known effects.
+              train-driver            Fit a model to rows held elsewhere, asking for each pass on standard
+                                      output (run by scripts/spark_train.py).
+              partition-pass          Run one pass of a distributed fit over rows on standard input (run by
+                                      scripts/spark_train.py).
 
               See 'propensity help <subcommand>' for detailed help.
 

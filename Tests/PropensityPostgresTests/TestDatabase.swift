@@ -10,7 +10,7 @@ import TestSupport
 /// `PROPENSITY_TEST_POSTGRES` (and `PGPASSWORD`) for the command it runs.
 struct TestDatabase: Error, CustomStringConvertible {
     let description = "PROPENSITY_TEST_POSTGRES is not set: run the tests beside a PostgreSQL server, "
-        + "as the README says: bash scripts/with-postgres.sh swift test"
+        + "as the README says: bash scripts/with-postgres.sh bash scripts/with-spark-connect.sh swift test"
 
     /// The URL of the test server.
     static func url() throws -> String {

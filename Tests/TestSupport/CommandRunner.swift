@@ -16,13 +16,15 @@ public var propensityExecutable: URL {
 }
 
 /// Runs `propensity` with `arguments` in `directory`, with an 100-column terminal so help text
-/// wraps the same way everywhere, and `environment` added to this process's environment.
+/// wraps the same way everywhere, `environment` added to this process's environment, and the
+/// file `stdin` (if any) as its standard input.
 public func runPropensity(_ arguments: [String], in directory: URL? = nil,
-                          environment: [String: String] = [:]) throws -> CommandResult {
+                          environment: [String: String] = [:], stdin: URL? = nil) throws -> CommandResult {
     let process = Process()
     process.executableURL = propensityExecutable
     process.arguments = arguments
     if let directory { process.currentDirectoryURL = directory }
+    if let stdin { process.standardInput = try FileHandle(forReadingFrom: stdin) }
     process.environment = propensityEnvironment(environment)
     let out = Pipe(), err = Pipe()
     process.standardOutput = out
