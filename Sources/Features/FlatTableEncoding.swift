@@ -43,15 +43,15 @@ public struct FlatTableEncoding: Codable, Equatable, Sendable {
         }
     }
 
-    /// Learns the encoding of every column of `table` except those in `excluding`.
-    ///
-    /// - Throws: `FeatureError.noFeatureColumns` when no column is left.
     /// The encoding of the given columns, in order: for rows that arrive already encoded
     /// (numeric columns), or an encoding fitted elsewhere.
     public init(columns: [ColumnEncoding]) {
         self.columns = columns
     }
 
+    /// Learns the encoding of every column of `table` except those in `excluding`.
+    ///
+    /// - Throws: `FeatureError.noFeatureColumns` when no column is left.
     public init(learningFrom table: FlatTable, excluding: Set<String>) throws(FeatureError) {
         columns = table.columns.filter { !excluding.contains($0.name) }.map { column in
             switch column.values {
