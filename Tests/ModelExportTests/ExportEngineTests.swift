@@ -72,21 +72,11 @@ struct ExportEngineTests {
     /// Runs python3 in the repository and returns its standard output; a failure is an error
     /// that carries its standard error.
     private func runPython(_ arguments: [String]) throws -> String {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["python3"] + arguments
-        process.currentDirectoryURL = repositoryRoot
-        let out = Pipe(), err = Pipe()
-        process.standardOutput = out
-        process.standardError = err
-        try process.run()
-        let outData = out.fileHandleForReading.readDataToEndOfFile()
-        let errData = err.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        try #require(process.terminationStatus == 0, """
+        let result = try runCommand(URL(fileURLWithPath: "/usr/bin/env"), ["python3"] + arguments, in: repositoryRoot)
+        try #require(result.status == 0, """
             python3 \(arguments.joined(separator: " ")) failed (run `bash scripts/setup.sh` for pyspark, \
-            jpmml_evaluator and Java 17): \(String(decoding: errData, as: UTF8.self).suffix(2000))
+            jpmml_evaluator and Java 17): \(result.standardError.suffix(2000))
             """)
-        return String(decoding: outData, as: UTF8.self)
+        return result.standardOutput
     }
 }

@@ -33,18 +33,11 @@ struct SparkTrainingTests {
 
     /// Runs the Spark job; a failure is an error carrying its output.
     private func sparkTrain(_ arguments: [String], environment: [String: String] = [:]) throws {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["python3", repositoryRoot.appending(path: "scripts/spark_train.py").path] + arguments
-            + ["--propensity", propensityExecutable.path]
-        process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
-        let output = Pipe()
-        process.standardOutput = output
-        process.standardError = output
-        try process.run()
-        let text = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        process.waitUntilExit()
-        try #require(process.terminationStatus == 0, "scripts/spark_train.py failed: \(text.suffix(3000))")
+        let result = try runCommand(URL(fileURLWithPath: "/usr/bin/env"),
+                                    ["python3", repositoryRoot.appending(path: "scripts/spark_train.py").path] + arguments
+                                        + ["--propensity", propensityExecutable.path],
+                                    environment: ProcessInfo.processInfo.environment.merging(environment) { $1 })
+        try #require(result.status == 0, "scripts/spark_train.py failed: \(result.standardError.suffix(3000))")
     }
 
     @Test("on local[2] and over Spark Connect, the Spark fit equals propensity train to 1e-10")

@@ -1,6 +1,7 @@
+import Dispatch
 import Foundation
 
-/// The result of running the `propensity` executable.
+/// The result of running the `propensity` executable, or another command.
 public struct CommandResult: Sendable {
     public let status: Int32
     public let standardOutput: String
@@ -20,23 +21,39 @@ public var propensityExecutable: URL {
 /// file `stdin` (if any) as its standard input.
 public func runPropensity(_ arguments: [String], in directory: URL? = nil,
                           environment: [String: String] = [:], stdin: URL? = nil) throws -> CommandResult {
+    try runCommand(propensityExecutable, arguments, in: directory, environment: propensityEnvironment(environment), stdin: stdin)
+}
+
+/// Runs `executable` with `arguments` and returns its status and output; `environment` is the
+/// whole environment (default this process's), `stdin` a file for its standard input.
+public func runCommand(_ executable: URL, _ arguments: [String], in directory: URL? = nil,
+                       environment: [String: String]? = nil, stdin: URL? = nil) throws -> CommandResult {
     let process = Process()
-    process.executableURL = propensityExecutable
+    process.executableURL = executable
     process.arguments = arguments
     if let directory { process.currentDirectoryURL = directory }
     if let stdin { process.standardInput = try FileHandle(forReadingFrom: stdin) }
-    process.environment = propensityEnvironment(environment)
+    if let environment { process.environment = environment }
     let out = Pipe(), err = Pipe()
     process.standardOutput = out
     process.standardError = err
     try process.run()
-    // Read both pipes before waiting, so a large output cannot fill a pipe and block the child.
+    // Standard error is read on another thread while standard output is read here, so that
+    // neither pipe can fill and block the child.
+    let errorData = ErrorData()
+    let reading = DispatchGroup()
+    DispatchQueue.global().async(group: reading) { errorData.value = err.fileHandleForReading.readDataToEndOfFile() }
     let outData = out.fileHandleForReading.readDataToEndOfFile()
-    let errData = err.fileHandleForReading.readDataToEndOfFile()
+    reading.wait()
     process.waitUntilExit()
     return CommandResult(status: process.terminationStatus,
                          standardOutput: String(decoding: outData, as: UTF8.self),
-                         standardError: String(decoding: errData, as: UTF8.self))
+                         standardError: String(decoding: errorData.value, as: UTF8.self))
+}
+
+/// Standard error's bytes, filled by the reading thread before `runCommand` reads them.
+private final class ErrorData: @unchecked Sendable {
+    var value = Data()
 }
 
 /// Starts `propensity` with `arguments` and returns at once, its output discarded: for tests
