@@ -27,13 +27,5 @@ command -v chromium >/dev/null && command -v chromedriver >/dev/null \
 [ -x /usr/lib/postgresql/15/bin/postgres ] \
     || { echo "PostgreSQL 15 is not in /usr/lib/postgresql/15; the database tests need it (apt-get install postgresql-15)." >&2; exit 1; }
 command -v java >/dev/null || { echo "java is not on PATH; the Spark and PMML tests need Java 17." >&2; exit 1; }
-requirements="$(cd "$(dirname "$0")" && pwd)/requirements.txt"
-if ! python3 - "$requirements" 2>/dev/null <<'PYTHON'
-import importlib.metadata, sys
-wanted = [line.split("==") for line in open(sys.argv[1]) if "==" in line and not line.startswith("#")]
-sys.exit(any(importlib.metadata.version(name) != version.strip() for name, version in wanted))
-PYTHON
-then
-    echo "Installing the Python packages of scripts/requirements.txt..."
-    python3 -m pip install --no-cache-dir --quiet -r "$requirements"
-fi
+# Already-installed pins cost pip no download.
+python3 -m pip install --no-cache-dir --quiet --disable-pip-version-check --root-user-action=ignore -r "$(cd "$(dirname "$0")" && pwd)/requirements.txt"
