@@ -1,9 +1,10 @@
 import Foundation
 import Training
 
-/// The SQL engines an export is written for. The query is the same in both but for the
+/// The SQL engines an export is written for. A query is the same in both but for the
 /// spelling of names and text (PostgreSQL quotes names with `"`, Spark SQL with `` ` ``, and
-/// Spark SQL reads backslashes in text as escapes) and `log1p`, which PostgreSQL lacks.
+/// Spark SQL reads backslashes in text as escapes), `log1p`, which PostgreSQL lacks, and in the
+/// feature query (`FeatureSQLExport`) the seconds of a timestamp.
 public enum SQLDialect: String, CaseIterable, Sendable {
     case postgresql
     case spark
