@@ -59,10 +59,13 @@ def session(master):
     return spark
 
 
+PASS_FAILED = "propensity partition-pass failed in a partition: "
+
+
 def partition_pass(binary, request, features, weighted):
     """The function mapInArrow runs on each partition: its rows, as little-endian doubles, to
     `propensity partition-pass`, and that partition's sums back as one JSON string."""
-    arguments = [binary, "partition-pass", "--request", request, "--features", str(features)]
+    arguments = [binary, "partition-pass", "--request", request, "--features", ",".join(features)]
     if weighted:
         arguments.append("--weighted")
 
@@ -85,7 +88,7 @@ def partition_pass(binary, request, features, weighted):
         output = process.stdout.read()
         errors = process.stderr.read()
         if process.wait() != 0:
-            raise RuntimeError("propensity partition-pass failed: " + errors.decode(errors="replace").strip())
+            raise RuntimeError(PASS_FAILED + errors.decode(errors="replace").strip())
         yield pyarrow.RecordBatch.from_arrays([pyarrow.array([output.decode().strip()])], names=["result"])
 
     return run
@@ -128,9 +131,20 @@ def main():
             if "done" in message:
                 break
             request = json.dumps(message["pass"])
-            results = [row["result"] for row in
-                       rows.mapInArrow(partition_pass(options.propensity, request, len(features), bool(options.weight)),
-                                       "result string").collect()]
+            try:
+                results = [row["result"] for row in
+                           rows.mapInArrow(partition_pass(options.propensity, request, features, bool(options.weight)),
+                                           "result string").collect()]
+            except Exception as error:  # Spark wraps the partition's error in its own
+                driver.kill()
+                driver.wait()
+                spark.stop()
+                text = str(error)
+                if PASS_FAILED in text:
+                    reason = text[text.index(PASS_FAILED) + len(PASS_FAILED):].splitlines()[0]
+                    sys.exit(f"{options.data}, in a Spark partition (rows counted from 1 within it): "
+                             + reason.removeprefix("Error: "))
+                raise
             passes += 1
             path = os.path.join(folder, f"pass-{passes}.jsonl")
             with open(path, "w", encoding="utf-8") as handle:

@@ -8,30 +8,33 @@ struct PartitionPassCommand: ParsableCommand {
         commandName: "partition-pass",
         abstract: "Run one pass of a distributed fit over rows on standard input (run by scripts/spark_train.py).",
         discussion: """
-            Reads rows from standard input as little-endian 64-bit floats, row after row: the \
-            --features feature values, the label (0 or 1), and with --weighted the sample weight \
+            Reads rows from standard input as little-endian 64-bit floats, row after row: one \
+            value per --features column, the label (0 or 1), and with --weighted the sample weight \
             (at least 0). Runs the pass that --request asks for (JSON, as `propensity \
             train-driver` writes it: the column moments, a logistic pass at a point with its \
             gradient and Hessian, or the histogram of whole-percent probabilities) and prints its \
             sums as one line of JSON, which the sums of the other partitions add to.
 
             A row with a non-finite value, a label other than 0 and 1 or a negative weight is an \
-            error naming the row (counted from 1 within the partition).
+            error naming the row (counted from 1 within the partition) and the column.
             """
     )
 
     @Option(help: ArgumentHelp("The pass, as JSON.", valueName: "json"))
     var request: String
 
-    @Option(help: ArgumentHelp("The number of feature columns of each row.", valueName: "n"))
-    var features: Int
+    @Option(help: ArgumentHelp("The feature columns of each row, in order, separated by commas (for messages).",
+                               valueName: "names"))
+    var features: String
 
     @Flag(help: "Each row ends with a sample weight after its label.")
     var weighted = false
 
     func validate() throws {
-        guard features >= 1 else { throw ValidationError("--features must be at least 1, not \(features).") }
+        guard !featureNames.contains("") else { throw ValidationError("--features needs one or more names, separated by commas.") }
     }
+
+    var featureNames: [String] { features.split(separator: ",", omittingEmptySubsequences: false).map(String.init) }
 
     func run() throws {
         let pass: PassRequest
@@ -40,6 +43,8 @@ struct PartitionPassCommand: ParsableCommand {
         } catch {
             throw ValidationError("--request is not a pass request: \(error)")
         }
+        let names = featureNames
+        let features = names.count
         if let problem = pass.problem(featureCount: features) { throw ValidationError("--request: \(problem).") }
 
         let width = features + (weighted ? 2 : 1)
@@ -66,7 +71,7 @@ struct PartitionPassCommand: ParsableCommand {
             result = PartitionPass.run(pass, over: NoRows(featureCount: features))
         } else {
             let data = try TrainingData(features: Matrix(rows: rows, columns: features, elements: x), labels: labels,
-                                        weights: weighted ? weights : nil)
+                                        weights: weighted ? weights : nil, featureNames: names)
             result = PartitionPass.run(pass, over: data)
         }
         var line = try JSONEncoder.passes.encode(result)
