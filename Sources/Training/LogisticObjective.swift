@@ -72,10 +72,7 @@ public struct LogisticObjective<Source: RowBlockSource>: TwiceDifferentiableObje
 
     /// The intercept and coefficients on the original scale for a point in these coordinates.
     public func originalScale(_ parameters: [Double]) -> (intercept: Double, coefficients: [Double]) {
-        let beta = (0..<scales.count).map { scales[$0] * parameters[$0 + 1] }
-        var intercept = parameters[0]
-        for j in beta.indices { intercept -= centers[j] * beta[j] }
-        return (intercept, beta)
+        LogisticPassStatistics.originalScale(parameters, centers: centers, scales: scales)
     }
 
     /// The point in these coordinates for an intercept and coefficients on the original scale.
@@ -104,11 +101,9 @@ public struct LogisticObjective<Source: RowBlockSource>: TwiceDifferentiableObje
 
     public func evaluate(at parameters: [Double], order: DerivativeOrder) throws(TrainingError) -> ObjectiveEvaluation {
         precondition(parameters.count == parameterCount, "Expected \(parameterCount) parameters.")
-        let stats = passStatistics(at: parameters, order: order)
-        if rejectsSeparation && stats.misclassifiedRows == 0 && stats.rowsWithWeight > 0 {
-            throw .perfectSeparation
-        }
-        return stats.evaluation(at: parameters, centers: centers, scales: scales, penalties: penalties)
+        return try passStatistics(at: parameters, order: order)
+            .evaluation(at: parameters, centers: centers, scales: scales, penalties: penalties,
+                        rejectingSeparation: rejectsSeparation)
     }
 }
 
@@ -211,6 +206,27 @@ public struct LogisticPassStatistics: Sendable {
         hessianWeightSum += other.hessianWeightSum
         misclassifiedRows += other.misclassifiedRows
         certainRows += other.certainRows
+    }
+
+    /// The objective's value and derivatives, as `evaluation(at:centers:scales:penalties:)`
+    /// gives them; with `rejectingSeparation`, a point that classifies every row correctly is
+    /// `TrainingError.perfectSeparation` instead (meaningful only without a penalty).
+    func evaluation(at parameters: [Double], centers: [Double], scales: [Double], penalties: [Double],
+                    rejectingSeparation: Bool) throws(TrainingError) -> ObjectiveEvaluation {
+        if rejectingSeparation && misclassifiedRows == 0 && rowsWithWeight > 0 {
+            throw .perfectSeparation
+        }
+        return evaluation(at: parameters, centers: centers, scales: scales, penalties: penalties)
+    }
+
+    /// The intercept and coefficients on the original scale for a point `(b, γ)` of the
+    /// coordinates with column centers `μ` and scale factors `c`: `βⱼ = cⱼγⱼ`, `b − Σ μⱼβⱼ`.
+    static func originalScale(_ parameters: [Double], centers: [Double],
+                              scales: [Double]) -> (intercept: Double, coefficients: [Double]) {
+        let beta = (0..<scales.count).map { scales[$0] * parameters[$0 + 1] }
+        var intercept = parameters[0]
+        for j in beta.indices { intercept -= centers[j] * beta[j] }
+        return (intercept, beta)
     }
 
     /// The objective's value and derivatives in standardized coordinates, penalty included.

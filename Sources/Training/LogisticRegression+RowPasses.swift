@@ -24,10 +24,7 @@ struct RemoteLogisticObjective<Runner: RowPassRunner>: LogisticPointPasses {
     var parameterCount: Int { centers.count + 1 }
 
     func originalScale(_ parameters: [Double]) -> (intercept: Double, coefficients: [Double]) {
-        let beta = (0..<scales.count).map { scales[$0] * parameters[$0 + 1] }
-        var intercept = parameters[0]
-        for j in beta.indices { intercept -= centers[j] * beta[j] }
-        return (intercept, beta)
+        LogisticPassStatistics.originalScale(parameters, centers: centers, scales: scales)
     }
 
     func passStatistics(at parameters: [Double], order: DerivativeOrder) throws(TrainingError) -> LogisticPassStatistics {
@@ -42,11 +39,9 @@ struct RemoteLogisticObjective<Runner: RowPassRunner>: LogisticPointPasses {
     }
 
     func evaluate(at parameters: [Double], order: DerivativeOrder) throws(TrainingError) -> ObjectiveEvaluation {
-        let stats = try passStatistics(at: parameters, order: order)
-        if rejectsSeparation && stats.misclassifiedRows == 0 && stats.rowsWithWeight > 0 {
-            throw .perfectSeparation
-        }
-        return stats.evaluation(at: parameters, centers: centers, scales: scales, penalties: penalties)
+        try passStatistics(at: parameters, order: order)
+            .evaluation(at: parameters, centers: centers, scales: scales, penalties: penalties,
+                        rejectingSeparation: rejectsSeparation)
     }
 }
 
@@ -71,9 +66,7 @@ extension LogisticRegression {
     ///   O(d³) here per step.
     public func fit(passes runner: some RowPassRunner, featureNames: [String],
                     onStep: ((NewtonStep) -> Void)? = nil) throws(TrainingError) -> LogisticRegressionFit {
-        guard l2.isFinite && l2 >= 0 else {
-            throw .invalidSetting("The L2 penalty must be a finite number ≥ 0, not \(l2).")
-        }
+        try validateSettings()
         guard !usesL1 else {
             throw .invalidSetting("A fit over rows held elsewhere takes an L2 penalty only; the elastic net needs all rows here.")
         }
@@ -88,24 +81,15 @@ extension LogisticRegression {
         }
         try Self.checkMoments(moments, positiveWeight: positiveWeight, featureNames: featureNames)
         let penalized = l2 > 0
-        if !penalized && moments.count <= d {
-            throw .fewerRowsThanParameters(rows: moments.count, parameters: d + 1)
-        }
-        let sd = moments.standardDeviations
-        let scales = sd.map { 1 / $0 }
-        let penalties = scales.map { standardize ? l2 : l2 * $0 * $0 }
+        let (scales, penalties, rate, start) = try setup(moments, positiveWeight: positiveWeight)
         let objective = RemoteLogisticObjective(runner: runner, centers: moments.means, scales: scales,
                                                 penalties: penalties, rejectsSeparation: !penalized)
-        let rate = positiveWeight / moments.weightSum
-        let start = [log(rate / (1 - rate))] + [Double](repeating: 0, count: d)
         let initial = try objective.evaluate(at: start, order: .hessian)
         if !penalized, let dependency = linearDependency(initial.hessian!) {
-            throw collinearityError(dependency, featureNames: featureNames, standardDeviations: sd)
+            throw collinearityError(dependency, featureNames: featureNames, standardDeviations: moments.standardDeviations)
         }
-        let solver = NewtonCholeskySolver(gradientTolerance: tolerance * moments.weightSum,
-                                          decrementTolerance: 1e-4 * tolerance * moments.weightSum,
-                                          maxIterations: maxIterations)
-        let solution = try solver.minimize(objective, from: start, initial: initial, onStep: onStep)
+        let solution = try newtonSolver(weightSum: moments.weightSum).minimize(objective, from: start, initial: initial,
+                                                                               onStep: onStep)
         return try newtonFit(solution, iterations: solution.iterations, objective: objective, moments: moments, rate: rate,
                              featureNames: featureNames)
     }

@@ -175,31 +175,17 @@ public struct LogisticRegression: Codable, Equatable, Sendable {
     ///   O(n·d) per L-BFGS step; typically 20–100 steps.
     public func fit<Source: RowBlockSource>(_ source: Source, featureNames: [String], threads: Int = 1,
                                             onStep: ((NewtonStep) -> Void)? = nil) throws(TrainingError) -> LogisticRegressionFit {
-        guard l2.isFinite && l2 >= 0 else {
-            throw .invalidSetting("The L2 penalty must be a finite number ≥ 0, not \(format(l2)).")
-        }
-        guard l1Ratio >= 0 && l1Ratio <= 1 else {
-            throw .invalidSetting("The elastic-net mixing α (l1 ratio) must be between 0 and 1, not \(format(l1Ratio)).")
-        }
+        try validateSettings()
         let d = source.featureCount
         precondition(featureNames.count == d, "Expected \(d) feature names.")
 
         let (moments, positiveWeight) = try Self.columnMoments(of: source, featureNames: featureNames, threads: threads)
-        let weightSum = moments.weightSum
         let penalized = l2 > 0
-        if !penalized && moments.count <= d {
-            throw .fewerRowsThanParameters(rows: moments.count, parameters: d + 1)
-        }
-
+        let (scales, penalties, rate, start) = try setup(moments, positiveWeight: positiveWeight)
         let sd = moments.standardDeviations
-        let scales = sd.map { 1 / $0 }
-        let ridge = usesL1 ? l2 * (1 - l1Ratio) : l2
-        let penalties = scales.map { standardize ? ridge : ridge * $0 * $0 }
         let objective = LogisticObjective(source: source, centers: moments.means, scales: scales,
                                           penalties: penalties, rejectsSeparation: !penalized,
                                           threads: max(1, threads))
-        let rate = positiveWeight / weightSum
-        let start = [log(rate / (1 - rate))] + [Double](repeating: 0, count: d)
         let stride = hessianSampleRows > 0 ? source.rowCount / hessianSampleRows : 0
         if isHessianFree(features: d) {
             guard penalized else {
@@ -236,9 +222,7 @@ public struct LogisticRegression: Codable, Equatable, Sendable {
             }
         }
 
-        let solver = NewtonCholeskySolver(gradientTolerance: tolerance * weightSum,
-                                          decrementTolerance: 1e-4 * tolerance * weightSum,
-                                          maxIterations: maxIterations)
+        let solver = newtonSolver(weightSum: moments.weightSum)
         var from = start
         var sampledIterations = 0
         if let sampled {
@@ -258,6 +242,42 @@ public struct LogisticRegression: Codable, Equatable, Sendable {
         }
         return try newtonFit(solution, iterations: sampledIterations + solution.iterations, objective: objective,
                              moments: moments, rate: rate, featureNames: featureNames)
+    }
+
+    /// The settings' ranges, checked before any pass.
+    func validateSettings() throws(TrainingError) {
+        guard l2.isFinite && l2 >= 0 else {
+            throw .invalidSetting("The L2 penalty must be a finite number ≥ 0, not \(format(l2)).")
+        }
+        guard l1Ratio >= 0 && l1Ratio <= 1 else {
+            throw .invalidSetting("The elastic-net mixing α (l1 ratio) must be between 0 and 1, not \(format(l1Ratio)).")
+        }
+    }
+
+    /// What every fit derives from pass 1: the scale factors of the standardized coordinates,
+    /// the ridge penalty's weight on each coordinate, the positive rate, and the start (the
+    /// intercept-only fit).
+    ///
+    /// - Throws: `.fewerRowsThanParameters` for an unpenalized fit with no more rows than
+    ///   parameters.
+    func setup(_ moments: ColumnMoments, positiveWeight: Double) throws(TrainingError)
+        -> (scales: [Double], penalties: [Double], rate: Double, start: [Double])
+    {
+        let d = moments.means.count
+        if !(l2 > 0) && moments.count <= d {
+            throw .fewerRowsThanParameters(rows: moments.count, parameters: d + 1)
+        }
+        let scales = moments.standardDeviations.map { 1 / $0 }
+        let ridge = usesL1 ? l2 * (1 - l1Ratio) : l2
+        let penalties = scales.map { standardize ? ridge : ridge * $0 * $0 }
+        let rate = positiveWeight / moments.weightSum
+        return (scales, penalties, rate, [log(rate / (1 - rate))] + [Double](repeating: 0, count: d))
+    }
+
+    /// The exact Newton solver of a fit over rows of total weight `weightSum`.
+    func newtonSolver(weightSum: Double) -> NewtonCholeskySolver {
+        NewtonCholeskySolver(gradientTolerance: tolerance * weightSum, decrementTolerance: 1e-4 * tolerance * weightSum,
+                             maxIterations: maxIterations)
     }
 
     /// The fit at the minimum a Newton solver reached: the separation check of an unpenalized
