@@ -92,24 +92,3 @@ struct PartitionInputError: Error, CustomStringConvertible {
     let message: String
     var description: String { "partition-pass: " + message }
 }
-
-extension JSONEncoder {
-    /// The encoder of pass requests and results: infinities and NaN as strings (an empty
-    /// partition's column minimums are +∞), every double with the digits that read back as it.
-    static var passes: JSONEncoder {
-        let encoder = JSONEncoder()
-        encoder.nonConformingFloatEncodingStrategy = .convertToString(positiveInfinity: "inf", negativeInfinity: "-inf",
-                                                                      nan: "nan")
-        return encoder
-    }
-}
-
-extension JSONDecoder {
-    /// The decoder matching `JSONEncoder.passes`.
-    static var passes: JSONDecoder {
-        let decoder = JSONDecoder()
-        decoder.nonConformingFloatDecodingStrategy = .convertFromString(positiveInfinity: "inf", negativeInfinity: "-inf",
-                                                                        nan: "nan")
-        return decoder
-    }
-}

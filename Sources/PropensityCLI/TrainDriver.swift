@@ -68,7 +68,8 @@ struct TrainDriver: ParsableCommand {
             label: LabelDefinition(column: label, positive: nil), weightColumn: weight,
             encoding: FlatTableEncoding(columns: names.map { .numeric(name: $0) }), fit: fit, trainingMetrics: nil,
             grades: GradeScale(scoreCounts: counts),
-            trainingData: DataFingerprint(source: source, rows: runner.rows, positives: runner.positiveRows),
+            // The histogram counts every row once, whatever its weight.
+            trainingData: DataFingerprint(source: source, rows: counts.reduce(0, +), positives: runner.positiveRows),
             trainedAt: Train.trainingTime())
         try ModelFile.write(model, to: URL(fileURLWithPath: out))
         FileHandle.standardError.write(Data(ModelSummary.text(model).utf8))
@@ -80,18 +81,12 @@ struct TrainDriver: ParsableCommand {
 
 /// Asks the driver for each pass over standard output and reads where its results are.
 final class DriverPassRunner: RowPassRunner {
-    /// All rows, whatever their weight (from the histogram pass), and those labelled 1 (from
-    /// the moments pass), for the model's card.
-    private(set) var rows = 0
+    /// The rows labelled 1, from the moments pass, for the model's card.
     private(set) var positiveRows = 0
 
     func run(_ request: PassRequest) throws(TrainingError) -> PassResult {
         let total = try ask(request)
-        switch request.kind {
-        case .moments: positiveRows = total.positiveRows ?? 0
-        case .percentHistogram: rows = total.percentHistogram?.reduce(0, +) ?? 0  // every row counts once there
-        case .logistic: break
-        }
+        if request.kind == .moments { positiveRows = total.positiveRows ?? 0 }
         return total
     }
 

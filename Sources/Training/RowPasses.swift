@@ -147,3 +147,25 @@ public protocol RowPassRunner {
     /// - Throws: `TrainingError.passFailed` when the engine could not run it.
     func run(_ request: PassRequest) throws(TrainingError) -> PassResult
 }
+
+extension JSONEncoder {
+    /// The encoder of pass requests and results between processes: infinities and NaN as
+    /// strings (an empty partition's column minimums are +∞), every double with the digits that
+    /// read back as it.
+    public static var passes: JSONEncoder {
+        let encoder = JSONEncoder()
+        encoder.nonConformingFloatEncodingStrategy = .convertToString(positiveInfinity: "inf", negativeInfinity: "-inf",
+                                                                      nan: "nan")
+        return encoder
+    }
+}
+
+extension JSONDecoder {
+    /// The decoder matching `JSONEncoder.passes`.
+    public static var passes: JSONDecoder {
+        let decoder = JSONDecoder()
+        decoder.nonConformingFloatDecodingStrategy = .convertFromString(positiveInfinity: "inf", negativeInfinity: "-inf",
+                                                                        nan: "nan")
+        return decoder
+    }
+}
