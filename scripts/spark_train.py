@@ -54,7 +54,7 @@ def session(master):
     if master and not os.environ.get("SPARK_REMOTE"):
         builder = builder.master(master).config("spark.ui.enabled", "false")
     spark = builder.getOrCreate()
-    if hasattr(spark, "sparkContext") and not os.environ.get("SPARK_REMOTE"):
+    if not os.environ.get("SPARK_REMOTE"):  # a Spark Connect session has no SparkContext
         spark.sparkContext.setLogLevel("WARN")
     return spark
 

@@ -114,10 +114,10 @@ private struct FeatureSQLWriter {
 
     var readsEvents: Bool { !aggregates.isEmpty }
 
-    /// A leads timestamp in seconds, missing unless before the cut-off.
-    private func stamp(_ column: String, table: String = "o") -> String {
-        let seconds = dialect.epoch("\(table).\(dialect.identifier(column))")
-        return "CASE WHEN \(seconds) < \(table).propensity_cutoff THEN \(seconds) END"
+    /// A timestamp of the open lead `o` in seconds, missing unless before its cut-off.
+    private func stamp(_ column: String) -> String {
+        let seconds = dialect.epoch("o.\(dialect.identifier(column))")
+        return "CASE WHEN \(seconds) < o.propensity_cutoff THEN \(seconds) END"
     }
 
     /// Adds an aggregate and returns its column in `lead_aggregates`.
