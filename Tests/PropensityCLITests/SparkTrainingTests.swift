@@ -99,6 +99,30 @@ struct SparkTrainingTests {
         #expect(inspect.status == 0 && inspect.standardOutput.contains("none: the rows were read in parts, not as one file"))
     }
 
+    @Test("train-driver stops with the pass it was waiting for when the driver goes away or answers nonsense, writing no model")
+    func trainDriverRefusals() throws {
+        let directory = try makeTemporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let arguments = ["train-driver", "--features", "tenure,visits", "--label", "won", "--source", "rows.csv",
+                         "--out", "model.json"]
+        let closed = directory.appending(path: "closed.txt")
+        try Data().write(to: closed)
+        let gone = try runPropensity(arguments, in: directory, stdin: closed)
+        #expect(gone.status != 0)
+        #expect(gone.standardOutput == #"{"pass":{"kind":"moments"}}"# + "\n")
+        #expect(gone.standardError.contains("Error: A pass over the rows failed: the driver closed standard input instead "
+            + "of naming the results of a moments pass."))
+        let results = directory.appending(path: "results.jsonl")
+        try "not json\n".write(to: results, atomically: true, encoding: .utf8)
+        let answer = directory.appending(path: "answer.txt")
+        try (results.path + "\n").write(to: answer, atomically: true, encoding: .utf8)
+        let nonsense = try runPropensity(arguments, in: directory, stdin: answer)
+        #expect(nonsense.status != 0)
+        #expect(nonsense.standardError.contains("Error: A pass over the rows failed: the results of the moments pass could "
+            + "not be read:"))
+        #expect(!FileManager.default.fileExists(atPath: directory.appending(path: "model.json").path))
+    }
+
     @Test("partition-pass refuses partial rows, bad values and bad requests, naming the problem")
     func partitionPassRefusals() throws {
         let request = #"{"kind":"moments"}"#
