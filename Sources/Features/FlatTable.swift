@@ -55,19 +55,117 @@ public struct FlatTable: Sendable {
     ///   name, `.noRows` for a file with a header only.
     /// - Complexity: O(file size), two reads.
     public init(contentsOf url: URL, categorical: Set<String> = []) throws(FeatureError) {
-        // Pass 1: how many non-empty values each column has and how many of them are numbers.
-        let (header, file, nonEmpty, numeric) = try Self.survey(url)
+        let file = try FlatTableFile(contentsOf: url, categorical: categorical)
+        var whole: FlatTable?
+        do {
+            try file.forEachBatch(rows: .max) { whole = $0 }
+        } catch let error as FeatureError {
+            throw error
+        } catch {
+            preconditionFailure("Unexpected error \(error)")
+        }
+        self = whole!
+    }
+
+    /// A table of the given columns, each with one value per entry of `lines`.
+    init(file: String, columns: [Column], lines: [Int]) {
+        self.file = file
+        self.columns = columns
+        self.lines = lines
+    }
+}
+
+/// A flat CSV table whose column types are known, read in batches of rows: for tables larger
+/// than memory.
+///
+/// Opening it reads the file once to type the columns as `FlatTable` does (numeric when more
+/// than half of the non-empty values are numbers); `forEachBatch(rows:_:)` then reads it again,
+/// handing over consecutive rows as `FlatTable`s typed alike, so that a column keeps its type
+/// and a bad cell is named by its line, whichever batch it falls in.
+///
+///     let file = try FlatTableFile(contentsOf: url)
+///     try file.forEachBatch(rows: 65_536) { batch in … }
+public struct FlatTableFile: Sendable {
+    /// The file.
+    public let url: URL
+    /// The file name, for messages.
+    public let file: String
+    /// The column names, in file order.
+    public let header: [String]
+    /// Whether each column (in header order) is read as numbers; the others are text.
+    public let isNumeric: [Bool]
+    /// The number of data rows.
+    public let rowCount: Int
+
+    /// Reads the file once to type its columns.
+    ///
+    /// - Parameters:
+    ///   - url: The file.
+    ///   - categorical: Columns to read as text whatever they hold.
+    /// - Throws: `FeatureError.csv` for malformed CSV, `.missingColumn` for an unknown
+    ///   `categorical` name, `.noRows` for a file with a header only.
+    public init(contentsOf url: URL, categorical: Set<String> = []) throws(FeatureError) {
+        let header: [String]
+        var nonEmpty: [Int] = []
+        var numeric: [Int] = []
+        var rows = 0
+        do {
+            let reader = try CSVReader(contentsOf: url)
+            header = reader.header
+            file = reader.name
+            nonEmpty = [Int](repeating: 0, count: header.count)
+            numeric = nonEmpty
+            try reader.forEachRecord { record in
+                rows += 1
+                for j in header.indices where !record.isMissing(j) {
+                    nonEmpty[j] += 1
+                    if record.double(at: j) != nil { numeric[j] += 1 }
+                }
+            }
+        } catch let error as CSVError {
+            throw .csv(error)
+        } catch {
+            preconditionFailure("Unexpected error \(error)")
+        }
         for name in categorical.sorted() where !header.contains(name) {
             throw .missingColumn(file: file, column: name, role: "--categorical column", available: header)
         }
-        let isNumeric = header.indices.map { j in
+        guard rows > 0 else { throw .noRows(file: file) }
+        self.url = url
+        self.header = header
+        self.rowCount = rows
+        self.isNumeric = header.indices.map { j in
             !categorical.contains(header[j]) && nonEmpty[j] > 0 && 2 * numeric[j] > nonEmpty[j]
         }
+    }
 
-        // Pass 2: typed values.
+    /// Reads the rows again, `rows` at a time, in file order.
+    ///
+    /// - Parameters:
+    ///   - rows: Rows per batch, at least 1; the last batch holds what is left.
+    ///   - body: Called with each batch; what it throws stops the reading.
+    /// - Throws: `FeatureError.csv` for malformed CSV (the file changed since it was opened,
+    ///   say), `.notANumber` and `.nonFiniteValue` for bad cells in numeric columns, or what
+    ///   `body` throws.
+    /// - Complexity: O(file size); memory holds one batch.
+    public func forEachBatch(rows: Int, _ body: (FlatTable) throws -> Void) throws {
+        precondition(rows >= 1, "A batch holds at least one row.")
+        let header = header, isNumeric = isNumeric, file = file
         var numbers = header.map { _ in [Double?]() }
         var texts = header.map { _ in [String?]() }
         var lines: [Int] = []
+        func flush() throws {
+            let columns = header.indices.map { j in
+                FlatTable.Column(name: header[j], values: isNumeric[j] ? .numeric(numbers[j]) : .text(texts[j]))
+            }
+            let batch = FlatTable(file: file, columns: columns, lines: lines)
+            for j in header.indices {
+                numbers[j].removeAll(keepingCapacity: true)
+                texts[j].removeAll(keepingCapacity: true)
+            }
+            lines.removeAll(keepingCapacity: true)
+            try body(batch)
+        }
         do {
             let reader = try CSVReader(contentsOf: url)
             try reader.forEachRecord { record in
@@ -87,39 +185,11 @@ public struct FlatTable: Sendable {
                         texts[j].append(record[j])
                     }
                 }
+                if lines.count == rows { try flush() }
             }
-        } catch let error as FeatureError {
-            throw error
+            if !lines.isEmpty { try flush() }
         } catch let error as CSVError {
-            throw .csv(error)
-        } catch {
-            preconditionFailure("Unexpected error \(error)")
-        }
-        guard !lines.isEmpty else { throw .noRows(file: file) }
-        self.file = file
-        self.lines = lines
-        self.columns = header.indices.map { j in
-            Column(name: header[j], values: isNumeric[j] ? .numeric(numbers[j]) : .text(texts[j]))
-        }
-    }
-
-    private static func survey(_ url: URL) throws(FeatureError) -> (header: [String], file: String, nonEmpty: [Int], numeric: [Int]) {
-        do {
-            let reader = try CSVReader(contentsOf: url)
-            let header = reader.header
-            var nonEmpty = [Int](repeating: 0, count: header.count)
-            var numeric = nonEmpty
-            try reader.forEachRecord { record in
-                for j in header.indices where !record.isMissing(j) {
-                    nonEmpty[j] += 1
-                    if record.double(at: j) != nil { numeric[j] += 1 }
-                }
-            }
-            return (header, reader.name, nonEmpty, numeric)
-        } catch let error as CSVError {
-            throw .csv(error)
-        } catch {
-            preconditionFailure("Unexpected error \(error)")
+            throw FeatureError.csv(error)
         }
     }
 }

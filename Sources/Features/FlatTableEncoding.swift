@@ -53,21 +53,63 @@ public struct FlatTableEncoding: Codable, Equatable, Sendable {
     ///
     /// - Throws: `FeatureError.noFeatureColumns` when no column is left.
     public init(learningFrom table: FlatTable, excluding: Set<String>) throws(FeatureError) {
-        columns = table.columns.filter { !excluding.contains($0.name) }.map { column in
-            switch column.values {
-            case .numeric:
-                return .numeric(name: column.name)
-            case .text(let values):
-                var counts: [String: Int] = [:]
-                for value in values { counts[value ?? FlatTable.missingLevel, default: 0] += 1 }
-                let reference = counts.min { $0.value != $1.value ? $0.value > $1.value : $0.key < $1.key }!.key
-                return .categorical(name: column.name, reference: reference,
-                                    levels: counts.keys.filter { $0 != reference }.sorted())
+        var learner = Learner(excluding: excluding)
+        learner.add(table)
+        self = try learner.encoding()
+    }
+
+    /// Learns an encoding from a table read in parts (`FlatTableFile.forEachBatch(rows:_:)`):
+    /// the same encoding `init(learningFrom:excluding:)` learns from the whole table.
+    ///
+    ///     var learner = FlatTableEncoding.Learner(excluding: ["lead_id"])
+    ///     try file.forEachBatch(rows: 65_536) { learner.add($0) }
+    ///     let encoding = try learner.encoding()
+    public struct Learner: Sendable {
+        /// Columns left out.
+        public let excluding: Set<String>
+        private var file = ""
+        private var started = false
+        /// The feature columns in order, with their level counts when categorical.
+        private var columns: [(name: String, levels: [String: Int]?)] = []
+
+        /// A learner that has seen no rows.
+        public init(excluding: Set<String>) {
+            self.excluding = excluding
+        }
+
+        /// Counts the levels of `table`'s categorical columns. Every part must have the same
+        /// columns, typed alike.
+        public mutating func add(_ table: FlatTable) {
+            let kept = table.columns.filter { !excluding.contains($0.name) }
+            if !started {
+                started = true
+                file = table.file
+                columns = kept.map { column in
+                    if case .numeric = column.values { (column.name, nil) } else { (column.name, [:]) }
+                }
+            }
+            precondition(kept.map(\.name) == columns.map(\.name), "Every part of a table has the same columns.")
+            for (k, column) in kept.enumerated() {
+                guard case .text(let values) = column.values else { continue }
+                for value in values { columns[k].levels![value ?? FlatTable.missingLevel, default: 0] += 1 }
             }
         }
-        guard !columns.isEmpty else { throw .noFeatureColumns(file: table.file) }
-        if columns.contains(where: { $0.name == "intercept" }) {
-            throw .reservedColumnName(file: table.file, column: "intercept")
+
+        /// The encoding: numeric columns as they are, categorical ones with their most frequent
+        /// level as the reference (ties to the level that sorts first).
+        ///
+        /// - Throws: `FeatureError.noFeatureColumns` when no column is left,
+        ///   `.reservedColumnName` for a column named `intercept`.
+        public func encoding() throws(FeatureError) -> FlatTableEncoding {
+            guard !columns.isEmpty else { throw .noFeatureColumns(file: file) }
+            if columns.contains(where: { $0.name == "intercept" }) {
+                throw .reservedColumnName(file: file, column: "intercept")
+            }
+            return FlatTableEncoding(columns: columns.map { column in
+                guard let counts = column.levels else { return .numeric(name: column.name) }
+                let reference = counts.min { $0.value != $1.value ? $0.value > $1.value : $0.key < $1.key }!.key
+                return .categorical(name: column.name, reference: reference, levels: counts.keys.filter { $0 != reference }.sorted())
+            })
         }
     }
 
