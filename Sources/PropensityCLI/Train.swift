@@ -27,6 +27,13 @@ struct Train: ParsableCommand {
             any other column is categorical, one-hot encoded with its most frequent level as \
             the reference.
 
+            A flat table larger than memory trains with --row-cache FILE: the table is read in \
+            batches, encoded, and written once to FILE (a chunked binary file, kept afterwards), \
+            and every pass of the fit streams it, so the fit holds a chunk per thread and the \
+            d×d Hessian whatever the row count. The model is the one the table would give in \
+            memory. The training metrics and grades then take one more pass and 32 bytes per \
+            row (about 640 MB for 20 million rows).
+
             The penalty is L2 (--l2) by default. --penalty elasticnet mixes L1 and L2 \
             (--alpha, --lambda): the L1 part sets coefficients of columns that do not earn their \
             place to exactly zero, and the summary lists them as dropped. --lambda auto fits a \
@@ -131,6 +138,16 @@ struct Train: ParsableCommand {
     @Option(help: ArgumentHelp("Where to write the model (JSON).", valueName: "model.json"))
     var out: String
 
+    @Option(help: ArgumentHelp("Flat tables: write the encoded rows to this chunked binary file and fit by streaming it, for tables larger than memory.",
+                               valueName: "file"))
+    var rowCache: String?
+
+    @Flag(help: "With --row-cache, store the features as float32: half the bytes, each value rounded to 24 significant bits.")
+    var rowCacheFloat32 = false
+
+    @Option(help: ArgumentHelp("With --row-cache, rows per chunk (default: about 8 MiB of features).", valueName: "n"))
+    var rowCacheChunkRows: Int?
+
     @Flag(help: "Report progress on standard error even when it is not a terminal.")
     var progress = false
 
@@ -178,9 +195,15 @@ struct Train: ParsableCommand {
         guard leakAUC >= 0.5 && leakAUC <= 1 else {
             throw ValidationError("--leak-auc must be between 0.5 and 1, not \(leakAUC).")
         }
+        if rowCache == nil && (rowCacheFloat32 || rowCacheChunkRows != nil) {
+            throw ValidationError("--row-cache-float32 and --row-cache-chunk-rows describe the row cache: add --row-cache FILE.")
+        }
+        if let rowCacheChunkRows, rowCacheChunkRows < 1 {
+            throw ValidationError("--row-cache-chunk-rows must be at least 1, not \(rowCacheChunkRows).")
+        }
         if spec != nil {
             let flatOnly = [("--label", label != nil), ("--positive", positive != nil), ("--weight", weight != nil),
-                            ("--categorical", !categorical.isEmpty), ("--exclude", !exclude.isEmpty)]
+                            ("--categorical", !categorical.isEmpty), ("--exclude", !exclude.isEmpty), ("--row-cache", rowCache != nil)]
             if let (option, _) = flatOnly.first(where: \.1) {
                 throw ValidationError("\(option) is for flat tables; with --spec, the spec defines the label and the features.")
             }
@@ -211,22 +234,74 @@ struct Train: ParsableCommand {
             try trainOnCRM(specPath: spec, reporter: reporter)
             return
         }
-        let label = label!
+        if let rowCache {
+            try trainStreaming(through: rowCache, reporter: reporter)
+            return
+        }
         let url = URL(fileURLWithPath: data)
         reporter.report("Reading \(data)")
         let table = try FlatTable(contentsOf: url, categorical: Set(categorical))
-        let set = try LabelledFlatTable(table, label: label, positive: positive, weight: weight, excluding: Set(exclude))
+        let set = try LabelledFlatTable(table, label: label!, positive: positive, weight: weight, excluding: Set(exclude))
         let trainingData = try TrainingData(features: set.features, labels: set.labels, weights: set.weights,
                                             featureNames: set.encoding.featureNames)
         reporter.report("Read \(table.rowCount) rows; fitting \(set.features.columns) features")
         let fit = try regression.fit(trainingData, threads: performance.threadCount) { step in
             reporter.report(stepText(step, features: trainingData.featureCount))
         }
-        let metrics = ClassificationMetrics(probabilities: fit.probabilities(set.features), labels: set.labels, weights: set.weights)
+        try writeFlatModel(fit: fit, encoding: set.encoding, probabilities: fit.probabilities(set.features),
+                           labels: set.labels, weights: set.weights)
+    }
+
+    /// Trains on a flat table larger than memory: the encoded rows go to the row cache, and
+    /// every pass of the fit streams it.
+    func trainStreaming(through path: String, reporter: ProgressReporter) throws {
+        reporter.report("Reading \(data) to type its columns and learn their levels")
+        let file = try LabelledFlatTableFile(contentsOf: URL(fileURLWithPath: data), label: label!, positive: positive,
+                                             weight: weight, categorical: Set(categorical), excluding: Set(exclude))
+        let names = file.encoding.featureNames
+        let cacheURL = URL(fileURLWithPath: path)
+        let writer = try RowCacheWriter(cacheURL, featureNames: names, chunkRows: rowCacheChunkRows,
+                                        float32: rowCacheFloat32, weights: weight != nil)
+        let total = file.table.rowCount
+        try file.forEachBatch(rows: writer.chunkRows) { batch in
+            let before = writer.rowCount
+            try writer.append(features: batch.features, labels: batch.labels, weights: batch.weights)
+            if writer.rowCount * 10 / total > before * 10 / total {   // a line per tenth of the rows
+                reporter.report("Wrote \(writer.rowCount) of \(total) rows to \(path)")
+            }
+        }
+        try writer.finish()
+        let cache = try RowCache(contentsOf: cacheURL)
+        reporter.report("Fitting \(names.count) features on \(cache.rowCount) rows, streaming \(path)")
+        let fit = try regression.fit(cache, featureNames: names, threads: performance.threadCount) { step in
+            reporter.report(stepText(step, features: names.count))
+        }
+        // One more pass for the training metrics and grades, which need every row's probability.
+        reporter.report("Scoring the \(cache.rowCount) rows for the training metrics")
+        var probabilities: [Double] = [], labels: [Double] = []
+        var weights: [Double]? = cache.hasWeights ? [] : nil
+        probabilities.reserveCapacity(cache.rowCount)
+        labels.reserveCapacity(cache.rowCount)
+        weights?.reserveCapacity(cache.rowCount)
+        cache.forEachBlock { block in
+            probabilities += fit.probabilities(block.features)
+            labels += block.labels
+            if let part = block.weights { weights! += part }
+        }
+        try writeFlatModel(fit: fit, encoding: file.encoding, probabilities: probabilities, labels: labels, weights: weights)
+        print("Rows cached in \(path) (\(cache.rowCount) rows, \(cache.blockCount) chunks).")
+    }
+
+    /// Writes the model of a flat table and prints its summary.
+    func writeFlatModel(fit: LogisticRegressionFit, encoding: FlatTableEncoding, probabilities: [Double],
+                        labels: [Double], weights: [Double]?) throws {
         let model = PropensityModel(
-            label: LabelDefinition(column: label, positive: positive), weightColumn: weight,
-            encoding: set.encoding, fit: fit, trainingMetrics: metrics, grades: GradeScale(fitting: fit.probabilities(set.features)),
-            trainingData: try DataFingerprint(file: url, rows: table.rowCount, positives: set.labels.reduce(0) { $0 + Int($1) }),
+            label: LabelDefinition(column: label!, positive: positive), weightColumn: weight,
+            encoding: encoding, fit: fit,
+            trainingMetrics: ClassificationMetrics(probabilities: probabilities, labels: labels, weights: weights),
+            grades: GradeScale(fitting: probabilities),
+            trainingData: try DataFingerprint(file: URL(fileURLWithPath: data), rows: labels.count,
+                                              positives: labels.reduce(0) { $0 + Int($1) }),
             trainedAt: Self.trainingTime())
         try ModelFile.write(model, to: URL(fileURLWithPath: out))
         print(ModelSummary.text(model), terminator: "")

@@ -65,6 +65,12 @@ struct HelpTextTests {
             numbers is numeric (every value must then be a finite number); any other column is categorical,
             one-hot encoded with its most frequent level as the reference.
 
+            A flat table larger than memory trains with --row-cache FILE: the table is read in batches,
+            encoded, and written once to FILE (a chunked binary file, kept afterwards), and every pass of the
+            fit streams it, so the fit holds a chunk per thread and the d×d Hessian whatever the row count. The
+            model is the one the table would give in memory. The training metrics and grades then take one more
+            pass and 32 bytes per row (about 640 MB for 20 million rows).
+
             The penalty is L2 (--l2) by default. --penalty elasticnet mixes L1 and L2 (--alpha, --lambda): the
             L1 part sets coefficients of columns that do not earn their place to exactly zero, and the summary
             lists them as dropped. --lambda auto fits a path of penalties from the one that drops every column
@@ -128,6 +134,12 @@ struct HelpTextTests {
               --exclude <column>      Leave this column out of the features, such as an id or a column that
                                       leaks the outcome (repeatable).
               --out <model.json>      Where to write the model (JSON).
+              --row-cache <file>      Flat tables: write the encoded rows to this chunked binary file and fit
+                                      by streaming it, for tables larger than memory.
+              --row-cache-float32     With --row-cache, store the features as float32: half the bytes, each
+                                      value rounded to 24 significant bits.
+              --row-cache-chunk-rows <n>
+                                      With --row-cache, rows per chunk (default: about 8 MiB of features).
               --progress              Report progress on standard error even when it is not a terminal.
               --threads <n>           Threads for passes over the data (default: one per core). Results do not
                                       depend on it.

@@ -26,6 +26,18 @@ struct DataFingerprintTests {
         #expect(fingerprint.fnv1a64 == "089c4307b54596b7")
     }
 
+    @Test("A file of several megabytes, read a megabyte at a time, hashes as its bytes do")
+    func hashesALargeFileInPieces() throws {
+        // Byte i is (31i + 7) mod 251, for 2.5 MiB and 3 bytes: three whole pieces and a part.
+        let count: Int = (5 << 19) + 3
+        let bytes: [UInt8] = (0..<count).map { (i: Int) -> UInt8 in UInt8((31 * i + 7) % 251) }
+        let url = try makeTemporaryDirectory().appendingPathComponent("large.csv")
+        try Data(bytes).write(to: url)
+        let fingerprint = try DataFingerprint(file: url, rows: 0, positives: 0)
+        #expect(fingerprint.bytes == 2_621_443)
+        #expect(fingerprint.fnv1a64 == "8f0d3c06fb2e5778")
+    }
+
     @Test func aMissingFileThrows() throws {
         let url = try makeTemporaryDirectory().appendingPathComponent("absent.csv")
         #expect(throws: (any Error).self) { try DataFingerprint(file: url, rows: 0, positives: 0) }

@@ -125,8 +125,17 @@ public struct CRMFolder: CRMTableSource {
         LoadedTable.estimatedRows(url(of: table))
     }
 
+    /// The file's size and hash, read a megabyte at a time: a table larger than memory is
+    /// never held whole.
     public func fingerprint(_ table: CRMTableReference) throws -> (bytes: Int, fnv1a64: String) {
-        let data = try Data(contentsOf: url(of: table))
-        return (data.count, FNV1a64.hex(of: data))
+        let handle = try FileHandle(forReadingFrom: url(of: table))
+        defer { try? handle.close() }
+        var hash = FNV1a64()
+        var bytes = 0
+        while let piece = try handle.read(upToCount: 1 << 20), !piece.isEmpty {
+            piece.withUnsafeBytes { hash.add($0) }
+            bytes += piece.count
+        }
+        return (bytes, hash.hex)
     }
 }
