@@ -159,6 +159,9 @@ public struct LogisticPassStatistics: Sendable {
         var rootWeights = [Double](repeating: 0, count: hessian ? k : 0)
         var loss = 0.0, residualSum = 0.0, weightSum = 0.0
         var rows = 0, wrong = 0, certain = 0
+        // Without weights, the rows' log1p terms are summed a log per 16 rows.
+        let unitWeights = block.weights == nil
+        var logTerms = Log1pSum()
         for i in 0..<k {
             let s = block.weight(i)
             guard s > 0 else { continue }
@@ -169,7 +172,12 @@ public struct LogisticPassStatistics: Sendable {
             let margin = y == 1 ? e : -e
             if margin <= 0 { wrong += 1 } else if margin >= 23 { certain += 1 }
             let terms = LogisticLoss.terms(eta: e, label: y)
-            loss += s * terms.loss
+            if unitWeights {
+                loss += terms.hinge
+                logTerms.add(terms.exponential)
+            } else {
+                loss += s * terms.loss
+            }
             if order >= .gradient {
                 let r = s * terms.residual
                 residuals[i] = r
@@ -179,7 +187,7 @@ public struct LogisticPassStatistics: Sendable {
                 rootWeights[i] = (s * terms.variance).squareRoot()
             }
         }
-        self.loss += loss
+        self.loss += unitWeights ? loss + logTerms.total : loss
         self.residualSum += residualSum
         rowsWithWeight += rows
         self.weightSum += weightSum
