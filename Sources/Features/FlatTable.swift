@@ -102,9 +102,10 @@ public struct FlatTableFile: Sendable {
     /// - Parameters:
     ///   - url: The file.
     ///   - categorical: Columns to read as text whatever they hold.
+    ///   - progress: Called with the rows read so far, every 2²⁰ rows; default none.
     /// - Throws: `FeatureError.csv` for malformed CSV, `.missingColumn` for an unknown
     ///   `categorical` name, `.noRows` for a file with a header only.
-    public init(contentsOf url: URL, categorical: Set<String> = []) throws(FeatureError) {
+    public init(contentsOf url: URL, categorical: Set<String> = [], progress: ((Int) -> Void)? = nil) throws(FeatureError) {
         let header: [String]
         var nonEmpty: [Int] = []
         var numeric: [Int] = []
@@ -117,6 +118,7 @@ public struct FlatTableFile: Sendable {
             numeric = nonEmpty
             try reader.forEachRecord { record in
                 rows += 1
+                if rows & 0xF_FFFF == 0 { progress?(rows) }
                 for j in header.indices where !record.isMissing(j) {
                     nonEmpty[j] += 1
                     if record.double(at: j) != nil { numeric[j] += 1 }

@@ -170,12 +170,17 @@ public struct LabelledFlatTableFile: Sendable {
 
     /// Opens a table and learns its encoding.
     ///
-    /// - Parameters: As `FlatTable(contentsOf:categorical:)` and `LabelledFlatTable`'s.
+    /// - Parameters:
+    ///   - url, categorical: As `FlatTable(contentsOf:categorical:)`'s.
+    ///   - label, positive, weight, excluding: As `LabelledFlatTable`'s.
+    ///   - progress: Called about every 2²⁰ rows of each reading with the reading's number (1 to
+    ///     type the columns, 2 to learn the levels) and the rows read so far; default none.
     /// - Throws: `FeatureError` naming the file, line and column of the first bad cell, or the
     ///   column that is missing.
     public init(contentsOf url: URL, label: String, positive: String? = nil, weight: String? = nil,
-                categorical: Set<String> = [], excluding: Set<String> = []) throws(FeatureError) {
-        let table = try FlatTableFile(contentsOf: url, categorical: categorical)
+                categorical: Set<String> = [], excluding: Set<String> = [],
+                progress: ((_ reading: Int, _ rows: Int) -> Void)? = nil) throws(FeatureError) {
+        let table = try FlatTableFile(contentsOf: url, categorical: categorical, progress: progress.map { report in { report(1, $0) } })
         let header = table.header
         let named: [(String?, String)] = [(label, "label"), (weight, "weight")] + excluding.sorted().map { ($0, "--exclude column") }
         for (name, role) in named {
@@ -191,7 +196,7 @@ public struct LabelledFlatTableFile: Sendable {
         }, lines: []))
         let categoricalFeature = header.indices.contains { !table.isNumeric[$0] && !excluded.contains(header[$0]) }
         if categoricalFeature || positive != nil {
-            var positives = 0
+            var positives = 0, rows = 0
             var seen = Set<String>()
             do {
                 try table.forEachBatch(rows: 1 << 16) { batch throws(FeatureError) in
@@ -202,6 +207,8 @@ public struct LabelledFlatTableFile: Sendable {
                     // For the message if no row is a win; a label column has a few values.
                     if positive != nil && positives == 0 && seen.count < 1_000 { seen.formUnion(labelColumn.values.distinctTexts) }
                     learner.add(batch)
+                    rows += batch.rowCount
+                    if rows >> 20 > (rows - batch.rowCount) >> 20 { progress?(2, rows) }
                 }
             } catch let error as FeatureError {
                 throw error

@@ -257,7 +257,10 @@ struct Train: ParsableCommand {
     func trainStreaming(through path: String, reporter: ProgressReporter) throws {
         reporter.report("Reading \(data) to type its columns and learn their levels")
         let file = try LabelledFlatTableFile(contentsOf: URL(fileURLWithPath: data), label: label!, positive: positive,
-                                             weight: weight, categorical: Set(categorical), excluding: Set(exclude))
+                                             weight: weight, categorical: Set(categorical),
+                                             excluding: Set(exclude)) { reading, rows in
+            reporter.report("Read \(rows) rows " + (reading == 1 ? "to type the columns" : "to learn the levels and check the labels"))
+        }
         let names = file.encoding.featureNames
         let cacheURL = URL(fileURLWithPath: path)
         let writer = try RowCacheWriter(cacheURL, featureNames: names, chunkRows: rowCacheChunkRows,
@@ -288,21 +291,23 @@ struct Train: ParsableCommand {
             labels += block.labels
             if let part = block.weights { weights! += part }
         }
-        try writeFlatModel(fit: fit, encoding: file.encoding, probabilities: probabilities, labels: labels, weights: weights)
+        try writeFlatModel(fit: fit, encoding: file.encoding, probabilities: probabilities, labels: labels, weights: weights,
+                           reporter: reporter)
         print("Rows cached in \(path) (\(cache.rowCount) rows, \(cache.blockCount) chunks).")
     }
 
-    /// Writes the model of a flat table and prints its summary.
+    /// Writes the model of a flat table and prints its summary; `reporter`, when given, hears
+    /// of the hashing of the table (seconds for a table of gigabytes).
     func writeFlatModel(fit: LogisticRegressionFit, encoding: FlatTableEncoding, probabilities: [Double],
-                        labels: [Double], weights: [Double]?) throws {
+                        labels: [Double], weights: [Double]?, reporter: ProgressReporter? = nil) throws {
+        let metrics = ClassificationMetrics(probabilities: probabilities, labels: labels, weights: weights)
+        reporter?.report("Hashing \(data) for the model's card")
+        let fingerprint = try DataFingerprint(file: URL(fileURLWithPath: data), rows: labels.count,
+                                              positives: labels.reduce(0) { $0 + Int($1) })
         let model = PropensityModel(
             label: LabelDefinition(column: label!, positive: positive), weightColumn: weight,
-            encoding: encoding, fit: fit,
-            trainingMetrics: ClassificationMetrics(probabilities: probabilities, labels: labels, weights: weights),
-            grades: GradeScale(fitting: probabilities),
-            trainingData: try DataFingerprint(file: URL(fileURLWithPath: data), rows: labels.count,
-                                              positives: labels.reduce(0) { $0 + Int($1) }),
-            trainedAt: Self.trainingTime())
+            encoding: encoding, fit: fit, trainingMetrics: metrics, grades: GradeScale(fitting: probabilities),
+            trainingData: fingerprint, trainedAt: Self.trainingTime())
         try ModelFile.write(model, to: URL(fileURLWithPath: out))
         print(ModelSummary.text(model), terminator: "")
         print("Model written to \(out)")
