@@ -31,8 +31,8 @@ struct Train: ParsableCommand {
             batches, encoded, and written once to FILE (a chunked binary file, kept afterwards), \
             and every pass of the fit streams it, so the fit holds a chunk per thread and the \
             d×d Hessian whatever the row count. The model is the one the table would give in \
-            memory. The training metrics and grades then take one more pass and 32 bytes per \
-            row (about 640 MB for 20 million rows).
+            memory. The training metrics and grades take one more pass; the exact AUC sorts the \
+            probabilities in runs written beside FILE (24 bytes a row, removed at the end).
 
             The penalty is L2 (--l2) by default. --penalty elasticnet mixes L1 and L2 \
             (--alpha, --lambda): the L1 part sets coefficients of columns that do not earn their \
@@ -248,8 +248,11 @@ struct Train: ParsableCommand {
         let fit = try regression.fit(trainingData, threads: performance.threadCount) { step in
             reporter.report(stepText(step, features: trainingData.featureCount))
         }
-        try writeFlatModel(fit: fit, encoding: set.encoding, probabilities: fit.probabilities(set.features),
-                           labels: set.labels, weights: set.weights)
+        let probabilities = fit.probabilities(set.features)
+        try writeFlatModel(fit: fit, encoding: set.encoding,
+                           metrics: ClassificationMetrics(probabilities: probabilities, labels: set.labels, weights: set.weights),
+                           grades: GradeScale(fitting: probabilities), rows: set.labels.count,
+                           positives: set.labels.reduce(0) { $0 + Int($1) })
     }
 
     /// Trains on a flat table larger than memory: the encoded rows go to the row cache, and
@@ -279,34 +282,33 @@ struct Train: ParsableCommand {
         let fit = try regression.fit(cache, featureNames: names, threads: performance.threadCount) { step in
             reporter.report(stepText(step, features: names.count))
         }
-        // One more pass for the training metrics and grades, which need every row's probability.
+        // One more pass for the training metrics and grades. The exact AUC sorts every
+        // probability: in runs written beside the cache and merged, so memory stays bounded.
         reporter.report("Scoring the \(cache.rowCount) rows for the training metrics")
-        var probabilities: [Double] = [], labels: [Double] = []
-        var weights: [Double]? = cache.hasWeights ? [] : nil
-        probabilities.reserveCapacity(cache.rowCount)
-        labels.reserveCapacity(cache.rowCount)
-        weights?.reserveCapacity(cache.rowCount)
-        cache.forEachBlock { block in
-            probabilities += fit.probabilities(block.features)
-            labels += block.labels
-            if let part = block.weights { weights! += part }
+        let metrics = ClassificationMetricsAccumulator(spillingTo: cacheURL.deletingLastPathComponent())
+        var scoreCounts = [Int](repeating: 0, count: 101)
+        var positives = 0
+        try cache.forEachBlock { block in
+            let probabilities = fit.probabilities(block.features)
+            try metrics.add(probabilities: probabilities, labels: block.labels, weights: block.weights)
+            for p in probabilities { scoreCounts[GradeScale.score(probability: p)] += 1 }
+            positives += block.labels.reduce(0) { $0 + Int($1) }
         }
-        try writeFlatModel(fit: fit, encoding: file.encoding, probabilities: probabilities, labels: labels, weights: weights,
+        try writeFlatModel(fit: fit, encoding: file.encoding, metrics: try metrics.finish(),
+                           grades: GradeScale(scoreCounts: scoreCounts), rows: cache.rowCount, positives: positives,
                            reporter: reporter)
         print("Rows cached in \(path) (\(cache.rowCount) rows, \(cache.blockCount) chunks).")
     }
 
     /// Writes the model of a flat table and prints its summary; `reporter`, when given, hears
     /// of the hashing of the table (seconds for a table of gigabytes).
-    func writeFlatModel(fit: LogisticRegressionFit, encoding: FlatTableEncoding, probabilities: [Double],
-                        labels: [Double], weights: [Double]?, reporter: ProgressReporter? = nil) throws {
-        let metrics = ClassificationMetrics(probabilities: probabilities, labels: labels, weights: weights)
+    func writeFlatModel(fit: LogisticRegressionFit, encoding: FlatTableEncoding, metrics: ClassificationMetrics?,
+                        grades: GradeScale, rows: Int, positives: Int, reporter: ProgressReporter? = nil) throws {
         reporter?.report("Hashing \(data) for the model's card")
-        let fingerprint = try DataFingerprint(file: URL(fileURLWithPath: data), rows: labels.count,
-                                              positives: labels.reduce(0) { $0 + Int($1) })
+        let fingerprint = try DataFingerprint(file: URL(fileURLWithPath: data), rows: rows, positives: positives)
         let model = PropensityModel(
             label: LabelDefinition(column: label!, positive: positive), weightColumn: weight,
-            encoding: encoding, fit: fit, trainingMetrics: metrics, grades: GradeScale(fitting: probabilities),
+            encoding: encoding, fit: fit, trainingMetrics: metrics, grades: grades,
             trainingData: fingerprint, trainedAt: Self.trainingTime())
         try ModelFile.write(model, to: URL(fileURLWithPath: out))
         print(ModelSummary.text(model), terminator: "")

@@ -28,38 +28,60 @@ public struct ClassificationMetrics: Codable, Equatable, Sendable {
         var order = (0..<n).filter { (weights?[$0] ?? 1) > 0 }
         guard !order.isEmpty else { return nil }
         order.sort { probabilities[$0] < probabilities[$1] }
-        // Walk groups of tied scores from low to high: each positive scores above every negative
+        var sums = AscendingSums()
+        for i in order { sums.add(probability: probabilities[i], label: labels[i], weight: weights?[i] ?? 1) }
+        guard let metrics = sums.metrics() else { return nil }
+        self = metrics
+    }
+
+    init(auc: Double, logLoss: Double, brier: Double, count: Int) {
+        self.auc = auc
+        self.logLoss = logLoss
+        self.brier = brier
+        self.count = count
+    }
+}
+
+/// The sums behind `ClassificationMetrics`, over rows taken in ascending order of probability
+/// (rows of equal probability in any order).
+struct AscendingSums {
+    private var negativesBelow = 0.0, positives = 0.0, concordant = 0.0
+    private var groupProbability = Double.nan, groupPositive = 0.0, groupNegative = 0.0
+    private var logLoss = 0.0, brier = 0.0, weightSum = 0.0, count = 0
+
+    /// Adds a row of positive weight, its probability at least the last one's.
+    @inline(__always)
+    mutating func add(probability p: Double, label y: Double, weight s: Double) {
+        // Groups of tied scores, from low to high: each positive scores above every negative
         // seen before its group and ties with the negatives inside it.
-        var negativesBelow = 0.0, positives = 0.0, concordant = 0.0
-        var start = 0
-        while start < order.count {
-            var end = start
-            var groupPositive = 0.0, groupNegative = 0.0
-            while end < order.count && probabilities[order[end]] == probabilities[order[start]] {
-                let i = order[end]
-                let s = weights?[i] ?? 1
-                if labels[i] == 1 { groupPositive += s } else { groupNegative += s }
-                end += 1
-            }
-            concordant += groupPositive * (negativesBelow + 0.5 * groupNegative)
-            negativesBelow += groupNegative
-            positives += groupPositive
-            start = end
+        if p != groupProbability {
+            closeGroup()
+            groupProbability = p
         }
-        guard positives > 0, negativesBelow > 0 else { return nil }
-        var logLoss = 0.0, brier = 0.0, weightSum = 0.0
-        for i in order {
-            let s = weights?[i] ?? 1
-            let p = probabilities[i], y = labels[i]
-            // Clip as scikit-learn does, so a confident wrong 0 or 1 costs a large finite amount.
-            let clipped = min(max(p, Double.ulpOfOne), 1 - Double.ulpOfOne)
-            logLoss -= s * (y == 1 ? log(clipped) : log1p(-clipped))
-            brier += s * (p - y) * (p - y)
-            weightSum += s
-        }
-        self.auc = concordant / (positives * negativesBelow)
-        self.logLoss = logLoss / weightSum
-        self.brier = brier / weightSum
-        self.count = order.count
+        if y == 1 { groupPositive += s } else { groupNegative += s }
+        // Clip as scikit-learn does, so a confident wrong 0 or 1 costs a large finite amount.
+        let clipped = min(max(p, Double.ulpOfOne), 1 - Double.ulpOfOne)
+        logLoss -= s * (y == 1 ? log(clipped) : log1p(-clipped))
+        brier += s * (p - y) * (p - y)
+        weightSum += s
+        count += 1
+    }
+
+    private mutating func closeGroup() {
+        concordant += groupPositive * (negativesBelow + 0.5 * groupNegative)
+        negativesBelow += groupNegative
+        positives += groupPositive
+        groupPositive = 0
+        groupNegative = 0
+    }
+
+    /// The metrics; `nil` without both classes.
+    func metrics() -> ClassificationMetrics? {
+        var sums = self
+        sums.closeGroup()
+        guard sums.positives > 0, sums.negativesBelow > 0 else { return nil }
+        return ClassificationMetrics(auc: sums.concordant / (sums.positives * sums.negativesBelow),
+                                     logLoss: sums.logLoss / sums.weightSum, brier: sums.brier / sums.weightSum,
+                                     count: sums.count)
     }
 }

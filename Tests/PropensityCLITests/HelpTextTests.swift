@@ -68,8 +68,9 @@ struct HelpTextTests {
             A flat table larger than memory trains with --row-cache FILE: the table is read in batches,
             encoded, and written once to FILE (a chunked binary file, kept afterwards), and every pass of the
             fit streams it, so the fit holds a chunk per thread and the d×d Hessian whatever the row count. The
-            model is the one the table would give in memory. The training metrics and grades then take one more
-            pass and 32 bytes per row (about 640 MB for 20 million rows).
+            model is the one the table would give in memory. The training metrics and grades take one more
+            pass; the exact AUC sorts the probabilities in runs written beside FILE (24 bytes a row, removed at
+            the end).
 
             The penalty is L2 (--l2) by default. --penalty elasticnet mixes L1 and L2 (--alpha, --lambda): the
             L1 part sets coefficients of columns that do not earn their place to exactly zero, and the summary
