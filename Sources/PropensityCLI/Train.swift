@@ -258,6 +258,11 @@ struct Train: ParsableCommand {
     /// Trains on a flat table larger than memory: the encoded rows go to the row cache, and
     /// every pass of the fit streams it.
     func trainStreaming(through path: String, reporter: ProgressReporter) throws {
+        var isFolder: ObjCBool = false
+        if FileManager.default.fileExists(atPath: path, isDirectory: &isFolder), isFolder.boolValue {
+            throw ValidationError("--row-cache \(path) is a folder; name the file to write the rows to, such as "
+                + "\(URL(fileURLWithPath: path).appendingPathComponent("rows.cache").path).")
+        }
         reporter.report("Reading \(data) to type its columns and learn their levels")
         let file = try LabelledFlatTableFile(contentsOf: URL(fileURLWithPath: data), label: label!, positive: positive,
                                              weight: weight, categorical: Set(categorical),

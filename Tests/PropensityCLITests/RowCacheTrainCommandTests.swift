@@ -123,5 +123,14 @@ struct RowCacheTrainCommandTests {
         let noRows = try runPropensity(["train", "--data", "x.csv", "--label", "y", "--out", "m.json", "--row-cache", "r.cache",
                                         "--row-cache-chunk-rows", "0"])
         #expect(noRows.standardError.hasPrefix("Error: --row-cache-chunk-rows must be at least 1, not 0.\n"))
+        let directory = try makeTemporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let folder = try runPropensity(["train", "--data", repositoryRoot.appending(path: "datasets/flat/sqls.csv").path,
+                                        "--label", "outcome", "--positive", "won", "--out", directory.appending(path: "m.json").path,
+                                        "--row-cache", directory.path])
+        #expect(folder.status != 0)
+        #expect(folder.standardError.hasPrefix("Error: --row-cache \(directory.path) is a folder; name the file to write the rows to, "
+            + "such as \(directory.appending(path: "rows.cache").path).\n"))
+        #expect(try FileManager.default.contentsOfDirectory(atPath: directory.path).isEmpty)
     }
 }
