@@ -201,6 +201,11 @@ struct Train: ParsableCommand {
         if let rowCacheChunkRows, rowCacheChunkRows < 1 {
             throw ValidationError("--row-cache-chunk-rows must be at least 1, not \(rowCacheChunkRows).")
         }
+        var isFolder: ObjCBool = false
+        if let rowCache, FileManager.default.fileExists(atPath: rowCache, isDirectory: &isFolder), isFolder.boolValue {
+            throw ValidationError("--row-cache \(rowCache) is a folder; name the file to write the rows to, such as "
+                + "\(URL(fileURLWithPath: rowCache).appendingPathComponent("rows.cache").path).")
+        }
         if spec != nil {
             let flatOnly = [("--label", label != nil), ("--positive", positive != nil), ("--weight", weight != nil),
                             ("--categorical", !categorical.isEmpty), ("--exclude", !exclude.isEmpty), ("--row-cache", rowCache != nil)]
@@ -258,11 +263,6 @@ struct Train: ParsableCommand {
     /// Trains on a flat table larger than memory: the encoded rows go to the row cache, and
     /// every pass of the fit streams it.
     func trainStreaming(through path: String, reporter: ProgressReporter) throws {
-        var isFolder: ObjCBool = false
-        if FileManager.default.fileExists(atPath: path, isDirectory: &isFolder), isFolder.boolValue {
-            throw ValidationError("--row-cache \(path) is a folder; name the file to write the rows to, such as "
-                + "\(URL(fileURLWithPath: path).appendingPathComponent("rows.cache").path).")
-        }
         reporter.report("Reading \(data) to type its columns and learn their levels")
         let file = try LabelledFlatTableFile(contentsOf: URL(fileURLWithPath: data), label: label!, positive: positive,
                                              weight: weight, categorical: Set(categorical),

@@ -90,7 +90,8 @@ struct RowCacheTrainCommandTests {
         let result = try runPropensity(["train", "--data", csv.path, "--label", "won", "--out", directory.appending(path: "m.json").path,
                                         "--row-cache", directory.appending(path: "rows.cache").path, "--row-cache-chunk-rows", "50"])
         #expect(result.status != 0)
-        #expect(result.standardError.hasPrefix("Error: Column `amount` on line 488 of leads.csv is not a number: `n/a`."))
+        #expect(result.standardError == "Error: Column `amount` on line 488 of leads.csv is not a number: `n/a`. Fix the value "
+            + "(write numbers like 12500 or 0.25, without thousands separators), or pass --categorical amount if the column holds text.\n")
         #expect(try FileManager.default.contentsOfDirectory(atPath: directory.path) == ["leads.csv"])
     }
 
@@ -130,7 +131,7 @@ struct RowCacheTrainCommandTests {
                                         "--row-cache", directory.path])
         #expect(folder.status != 0)
         #expect(folder.standardError.hasPrefix("Error: --row-cache \(directory.path) is a folder; name the file to write the rows to, "
-            + "such as \(directory.appending(path: "rows.cache").path).\n"))
+            + "such as \(directory.appending(path: "rows.cache").path).\nUsage: propensity train [<options>] --data <path|url> --out <model.json>\n"))
         #expect(try FileManager.default.contentsOfDirectory(atPath: directory.path).isEmpty)
     }
 }
