@@ -5,6 +5,12 @@
 /// of up to millions of ids, so a lookup should touch one cache line: each slot holds the first
 /// 16 bytes of its key, its length and its index, and only keys longer than 16 bytes are
 /// compared against the byte arena.
+///
+/// Ids are mostly one prefix and a number (`P1`, `P2`, …). While every key is, the table finds
+/// a key by its number in an array of indices instead: 4 bytes a number rather than a 24-byte
+/// slot per half-filled place, so the millions of contact ids fit in the processor's cache
+/// where their hash slots did not. The first key of another form moves every key into the
+/// hash slots, once.
 struct ByteStringTable: Sendable {
     private struct Slot {
         /// The key's first 16 bytes, zero-padded.
@@ -14,15 +20,60 @@ struct ByteStringTable: Sendable {
         var meta: UInt64 = 0
     }
 
+    /// Keys that are one prefix and a number written without leading zeros, found by number.
+    private struct NumberedKeys: Sendable {
+        /// The prefix's bytes as in `heads(_:)`, and masks of the bytes it covers.
+        var prefix0: UInt64 = 0, prefix1: UInt64 = 0, mask0: UInt64 = 0, mask1: UInt64 = 0
+        var prefixLength = -1
+        /// `indices[n]` is the index of the key numbered `n`, or -1.
+        var indices: [Int32] = []
+
+        /// Takes the prefix of `bytes` (the bytes before its first digit) as every key's, or
+        /// returns false when `bytes` has no digit or a prefix of more than 15 bytes.
+        mutating func adoptPrefix(of bytes: UnsafeBufferPointer<UInt8>, head0: UInt64, head1: UInt64) -> Bool {
+            guard let length = bytes.firstIndex(where: { $0 &- 48 < 10 }), length < 16 else { return false }
+            prefixLength = length
+            mask0 = length >= 8 ? ~0 : (1 << UInt64(8 * length)) - 1
+            mask1 = length <= 8 ? 0 : (1 << UInt64(8 * (length - 8))) - 1
+            prefix0 = head0 & mask0
+            prefix1 = head1 & mask1
+            return true
+        }
+
+        /// The number of the key with these heads (`heads(_:)`) and length, when it is the
+        /// prefix and 1–15 digits without a leading zero; otherwise `nil`.
+        @inline(__always)
+        func number(head0: UInt64, head1: UInt64, length: Int) -> Int? {
+            guard length > prefixLength, length <= 16, length - prefixLength <= 15,
+                  head0 & mask0 == prefix0, head1 & mask1 == prefix1 else { return nil }
+            var n = 0
+            for k in prefixLength..<length {
+                let digit = UInt8(truncatingIfNeeded: k < 8 ? head0 >> UInt64(8 * k) : head1 >> UInt64(8 * (k - 8))) &- 48
+                guard digit < 10, digit > 0 || k > prefixLength || length == prefixLength + 1 else { return nil }
+                n = n * 10 + Int(digit)
+            }
+            return n
+        }
+    }
+
     private var arena: [UInt8] = []
     /// `offsets[i] ..< offsets[i + 1]` is key `i` in `arena`.
     private var offsets: [Int] = [0]
+    /// While every key is numbered, the keys by number; `nil` once one is not, and then every
+    /// key is in `slots`.
+    private var numbered: NumberedKeys? = NumberedKeys()
+    /// Keys' hashes, filled when the keys move into `slots`.
     private var hashes: [UInt64] = []
-    /// A power-of-two count, at most half full.
+    /// A power-of-two count, at most half full; unused while the keys are numbered.
     private var slots = [Slot](repeating: Slot(), count: 16)
+    /// The most keys a caller said to expect.
+    private var expectedKeys = 0
 
     /// The number of distinct keys.
-    var count: Int { hashes.count }
+    var count: Int { offsets.count - 1 }
+
+    /// Whether keys are found by number (every key so far is one prefix and a number).
+    var findsByNumber: Bool { numbered != nil }
 
     /// Key `index` as text.
     func key(at index: Int) -> String {
@@ -34,7 +85,13 @@ struct ByteStringTable: Sendable {
 
     /// The index of `bytes`, or `nil` when it was never inserted.
     func index(of bytes: UnsafeBufferPointer<UInt8>) -> Int? {
-        probe(bytes).index
+        if let numbered {
+            let (head0, head1) = Self.heads(bytes)
+            guard let n = numbered.number(head0: head0, head1: head1, length: bytes.count), n < numbered.indices.count,
+                  numbered.indices[n] >= 0 else { return nil }
+            return Int(numbered.indices[n])
+        }
+        return probe(bytes).index
     }
 
     /// Looks `bytes` up: its index when present, else the empty slot where it would go; and
@@ -64,11 +121,16 @@ struct ByteStringTable: Sendable {
     /// Makes room for `keys` keys in all without growing again (the table otherwise doubles,
     /// placing every key anew each time).
     mutating func reserveCapacity(_ keys: Int) {
+        expectedKeys = max(expectedKeys, keys)
+        arena.reserveCapacity(keys * 8)
+        offsets.reserveCapacity(keys + 1)
+        if numbered != nil {
+            numbered!.indices.reserveCapacity(keys + 1)
+            return
+        }
         var capacity = slots.count
         while capacity < 2 * keys { capacity *= 2 }
         if capacity > slots.count { rehash(capacity: capacity) }
-        arena.reserveCapacity(keys * 8)
-        offsets.reserveCapacity(keys + 1)
         hashes.reserveCapacity(keys)
     }
 
@@ -83,6 +145,10 @@ struct ByteStringTable: Sendable {
     /// - Returns: The key's index and whether it was new.
     @discardableResult
     mutating func insert(_ bytes: UnsafeBufferPointer<UInt8>) -> (index: Int, inserted: Bool) {
+        if numbered != nil {
+            if let result = insertNumbered(bytes) { return result }
+            moveIntoSlots()
+        }
         let found = probe(bytes)
         if let existing = found.index { return (existing, false) }
         let index = count
@@ -96,6 +162,37 @@ struct ByteStringTable: Sendable {
                                          meta: UInt64(bytes.count) << 32 | UInt64(index + 1))
         }
         return (index, true)
+    }
+
+    /// Inserts `bytes` by its number, or returns `nil` when it is not a numbered key (or its
+    /// number is far beyond the keys' count, which would make the array mostly empty).
+    private mutating func insertNumbered(_ bytes: UnsafeBufferPointer<UInt8>) -> (index: Int, inserted: Bool)? {
+        let (head0, head1) = Self.heads(bytes)
+        if numbered!.prefixLength < 0, !numbered!.adoptPrefix(of: bytes, head0: head0, head1: head1) { return nil }
+        guard let n = numbered!.number(head0: head0, head1: head1, length: bytes.count),
+              n < 8 * max(count, expectedKeys) + 65_536, n < Int(Int32.max) else { return nil }
+        if n < numbered!.indices.count, numbered!.indices[n] >= 0 { return (Int(numbered!.indices[n]), false) }
+        if n >= numbered!.indices.count {
+            numbered!.indices.append(contentsOf: repeatElement(-1, count: max(n + 1, 2 * numbered!.indices.count)
+                                                                            - numbered!.indices.count))
+        }
+        let index = count
+        numbered!.indices[n] = Int32(index)
+        arena.append(contentsOf: bytes)
+        offsets.append(arena.count)
+        return (index, true)
+    }
+
+    /// Puts every key into the hash slots, for good.
+    private mutating func moveIntoSlots() {
+        numbered = nil
+        hashes = arena.withUnsafeBufferPointer { arena in
+            (0..<count).map { Self.hash(UnsafeBufferPointer(rebasing: arena[offsets[$0]..<offsets[$0 + 1]])) }
+        }
+        hashes.reserveCapacity(expectedKeys)
+        var capacity = 16
+        while capacity < 2 * max(count + 1, expectedKeys) { capacity *= 2 }
+        rehash(capacity: capacity)
     }
 
     /// Inserts `text` if new.
@@ -201,6 +298,24 @@ struct ByteStringTable: Sendable {
     /// that key's result without probing.
     func lookUp(_ batch: KeyBatch, into result: inout [Int32]) {
         result.removeAll(keepingCapacity: true)
+        if let numbered {
+            // Each key's number first, then its index: the loads of the second loop do not
+            // depend on one another, so their cache misses overlap.
+            batch.keys.withUnsafeBufferPointer { keys in
+                let limit = numbered.indices.count
+                for key in keys {
+                    let n = key.length < 0 ? nil
+                        : numbered.number(head0: key.head0, head1: key.head1, length: Int(key.length))
+                    result.append(n.map { $0 < limit ? Int32(truncatingIfNeeded: $0) : -1 } ?? -1)
+                }
+            }
+            numbered.indices.withUnsafeBufferPointer { indices in
+                result.withUnsafeMutableBufferPointer { result in
+                    for i in result.indices where result[i] >= 0 { result[i] = indices[Int(result[i])] }
+                }
+            }
+            return
+        }
         slots.withUnsafeBufferPointer { slots in
             batch.keys.withUnsafeBufferPointer { keys in
                 let mask = slots.count - 1
