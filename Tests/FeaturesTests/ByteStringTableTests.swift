@@ -40,9 +40,10 @@ struct ByteStringTableTests {
 /// Ids that are one prefix and a number are found by number; every other key, and every key
 /// once one of another form arrives, by hash: the indices are the same either way.
 struct NumberedByteStringTableTests {
-    /// Looks every key of `keys` up in one batch, as the events pass does.
-    func batchIndices(_ table: ByteStringTable, _ keys: [String?]) -> [Int32] {
-        var batch = ByteStringTable.KeyBatch()
+    /// Looks every key of `keys` up in one batch, as the events pass does; a batch made for the
+    /// table reads numbers as keys are appended.
+    func batchIndices(_ table: ByteStringTable, _ keys: [String?], madeForTable: Bool) -> [Int32] {
+        var batch = madeForTable ? ByteStringTable.KeyBatch(for: table) : ByteStringTable.KeyBatch()
         for key in keys {
             if var key {
                 key.withUTF8 { batch.append($0) }
@@ -72,7 +73,9 @@ struct NumberedByteStringTableTests {
             #expect(table.index(of: key) == expected[key], "\(key)")
         }
         let batch: [String?] = probes.flatMap { [$0, $0, nil] }   // repeats and missing keys too
-        #expect(batchIndices(table, batch) == batch.map { $0.flatMap { expected[$0] }.map(Int32.init) ?? -1 })
+        let indices = batch.map { $0.flatMap { expected[$0] }.map(Int32.init) ?? -1 }
+        #expect(batchIndices(table, batch, madeForTable: false) == indices)
+        #expect(batchIndices(table, batch, madeForTable: true) == indices)
         for (key, index) in expected { #expect(table.key(at: index) == key) }
     }
 

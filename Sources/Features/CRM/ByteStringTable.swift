@@ -20,24 +20,21 @@ struct ByteStringTable: Sendable {
         var meta: UInt64 = 0
     }
 
-    /// Keys that are one prefix and a number written without leading zeros, found by number.
-    private struct NumberedKeys: Sendable {
+    /// The form of keys that are one prefix and a number written without leading zeros.
+    fileprivate struct NumberForm: Sendable {
         /// The prefix's bytes as in `heads(_:)`, and masks of the bytes it covers.
         var prefix0: UInt64 = 0, prefix1: UInt64 = 0, mask0: UInt64 = 0, mask1: UInt64 = 0
-        var prefixLength = -1
-        /// `indices[n]` is the index of the key numbered `n`, or -1.
-        var indices: [Int32] = []
+        var prefixLength = 0
 
-        /// Takes the prefix of `bytes` (the bytes before its first digit) as every key's, or
-        /// returns false when `bytes` has no digit or a prefix of more than 15 bytes.
-        mutating func adoptPrefix(of bytes: UnsafeBufferPointer<UInt8>, head0: UInt64, head1: UInt64) -> Bool {
-            guard let length = bytes.firstIndex(where: { $0 &- 48 < 10 }), length < 16 else { return false }
+        /// The form whose prefix is that of `bytes` (the bytes before its first digit), or
+        /// `nil` when `bytes` has no digit or a prefix of more than 15 bytes.
+        init?(prefixOf bytes: UnsafeBufferPointer<UInt8>, head0: UInt64, head1: UInt64) {
+            guard let length = bytes.firstIndex(where: { $0 &- 48 < 10 }), length < 16 else { return nil }
             prefixLength = length
             mask0 = length >= 8 ? ~0 : (1 << UInt64(8 * length)) - 1
             mask1 = length <= 8 ? 0 : (1 << UInt64(8 * (length - 8))) - 1
             prefix0 = head0 & mask0
             prefix1 = head1 & mask1
-            return true
         }
 
         /// The number of the key with these heads (`heads(_:)`) and length, when it is the
@@ -53,6 +50,21 @@ struct ByteStringTable: Sendable {
                 n = n * 10 + Int(digit)
             }
             return n
+        }
+    }
+
+    /// Keys of one `NumberForm`, found by number.
+    private struct NumberedKeys: Sendable {
+        /// Set by the first key.
+        var form: NumberForm?
+        /// `indices[n]` is the index of the key numbered `n`, or -1.
+        var indices: [Int32] = []
+
+        /// The index of the key numbered `n` (`nil` for no number), or -1.
+        @inline(__always)
+        func index(ofNumber n: Int?) -> Int32 {
+            guard let n, n < indices.count else { return -1 }
+            return indices[n]
         }
     }
 
@@ -87,9 +99,8 @@ struct ByteStringTable: Sendable {
     func index(of bytes: UnsafeBufferPointer<UInt8>) -> Int? {
         if let numbered {
             let (head0, head1) = Self.heads(bytes)
-            guard let n = numbered.number(head0: head0, head1: head1, length: bytes.count), n < numbered.indices.count,
-                  numbered.indices[n] >= 0 else { return nil }
-            return Int(numbered.indices[n])
+            let index = numbered.index(ofNumber: numbered.form?.number(head0: head0, head1: head1, length: bytes.count))
+            return index < 0 ? nil : Int(index)
         }
         return probe(bytes).index
     }
@@ -168,10 +179,14 @@ struct ByteStringTable: Sendable {
     /// number is far beyond the keys' count, which would make the array mostly empty).
     private mutating func insertNumbered(_ bytes: UnsafeBufferPointer<UInt8>) -> (index: Int, inserted: Bool)? {
         let (head0, head1) = Self.heads(bytes)
-        if numbered!.prefixLength < 0, !numbered!.adoptPrefix(of: bytes, head0: head0, head1: head1) { return nil }
-        guard let n = numbered!.number(head0: head0, head1: head1, length: bytes.count),
+        if numbered!.form == nil {
+            guard let form = NumberForm(prefixOf: bytes, head0: head0, head1: head1) else { return nil }
+            numbered!.form = form
+        }
+        guard let n = numbered!.form!.number(head0: head0, head1: head1, length: bytes.count),
               n < 8 * max(count, expectedKeys) + 65_536, n < Int(Int32.max) else { return nil }
-        if n < numbered!.indices.count, numbered!.indices[n] >= 0 { return (Int(numbered!.indices[n]), false) }
+        let existing = numbered!.index(ofNumber: n)
+        if existing >= 0 { return (Int(existing), false) }
         if n >= numbered!.indices.count {
             numbered!.indices.append(contentsOf: repeatElement(-1, count: max(n + 1, 2 * numbered!.indices.count)
                                                                             - numbered!.indices.count))
@@ -302,11 +317,15 @@ struct ByteStringTable: Sendable {
             // Each key's number first, then its index: the loads of the second loop do not
             // depend on one another, so their cache misses overlap.
             batch.keys.withUnsafeBufferPointer { keys in
-                let limit = numbered.indices.count
+                let limit = UInt64(numbered.indices.count)
                 for key in keys {
+                    if batch.numberForm != nil {
+                        result.append(key.length >= 0 && key.hash < limit ? Int32(truncatingIfNeeded: key.hash) : -1)
+                        continue
+                    }
                     let n = key.length < 0 ? nil
-                        : numbered.number(head0: key.head0, head1: key.head1, length: Int(key.length))
-                    result.append(n.map { $0 < limit ? Int32(truncatingIfNeeded: $0) : -1 } ?? -1)
+                        : numbered.form?.number(head0: key.head0, head1: key.head1, length: Int(key.length))
+                    result.append(n.map { UInt64($0) < limit ? Int32(truncatingIfNeeded: $0) : -1 } ?? -1)
                 }
             }
             numbered.indices.withUnsafeBufferPointer { indices in
@@ -316,6 +335,7 @@ struct ByteStringTable: Sendable {
             }
             return
         }
+        precondition(batch.numberForm == nil, "A key batch made for a table of numbered keys, looked up in another.")
         slots.withUnsafeBufferPointer { slots in
             batch.keys.withUnsafeBufferPointer { keys in
                 let mask = slots.count - 1
@@ -356,12 +376,15 @@ struct ByteStringTable: Sendable {
     }
 
     /// Keys gathered for `lookUp(_:into:)`: hash, first 16 bytes and length of each, and the
-    /// bytes after the first 16 of long keys (short keys are whole in their heads).
+    /// bytes after the first 16 of long keys (short keys are whole in their heads). A batch
+    /// made for a table whose keys are numbered (`init(for:)`) keeps each key's number instead
+    /// of its hash.
     ///
     /// Exports often list one contact's or one lead's events together, so a short key equal to
     /// the one appended just before is marked as a repeat: it is neither hashed nor probed.
     struct KeyBatch {
         fileprivate struct Key {
+            /// The hash, or with a `numberForm`, the key's number (`UInt64.max` for none).
             var hash: UInt64
             var head0: UInt64
             var head1: UInt64
@@ -375,6 +398,15 @@ struct ByteStringTable: Sendable {
 
         fileprivate private(set) var keys: [Key] = []
         private var tails: [UInt8] = []
+        /// The form of the keys of the table the batch was made for, while it finds them by number.
+        fileprivate let numberForm: NumberForm?
+
+        /// A batch for any table.
+        init() { numberForm = nil }
+
+        /// A batch for `table`, only: while the table's keys are numbered, each key's number
+        /// is read as it is appended.
+        init(for table: ByteStringTable) { numberForm = table.numbered?.form }
 
         var count: Int { keys.count }
 
@@ -391,12 +423,15 @@ struct ByteStringTable: Sendable {
             }
             let tailStart = Int32(truncatingIfNeeded: tails.count)
             if key.count > 16 { tails.append(contentsOf: UnsafeBufferPointer(rebasing: key[16...])) }
-            keys.append(Key(hash: ByteStringTable.hash(key, head0: head0, head1: head1), head0: head0, head1: head1,
-                            length: Int32(truncatingIfNeeded: key.count), tailStart: tailStart))
+            let hash = numberForm.map { form in
+                form.number(head0: head0, head1: head1, length: key.count).map(UInt64.init) ?? .max
+            } ?? ByteStringTable.hash(key, head0: head0, head1: head1)
+            keys.append(Key(hash: hash, head0: head0, head1: head1, length: Int32(truncatingIfNeeded: key.count),
+                            tailStart: tailStart))
         }
 
         mutating func appendMissing() {
-            keys.append(Key(hash: 0, head0: 0, head1: 0, length: -1, tailStart: Int32(truncatingIfNeeded: tails.count)))
+            keys.append(Key(hash: .max, head0: 0, head1: 0, length: -1, tailStart: Int32(truncatingIfNeeded: tails.count)))
         }
 
         mutating func removeAll() {

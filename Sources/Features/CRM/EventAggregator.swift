@@ -425,6 +425,8 @@ struct EventAggregator {
             self.leadColumn = leadColumn
             self.assetColumn = assetColumn
             pairs = [Set<UInt64>](repeating: [], count: aggregator.items.count)
+            batch.contacts = ByteStringTable.KeyBatch(for: aggregator.data.contactIDs)
+            batch.leads = ByteStringTable.KeyBatch(for: aggregator.data.leads.ids)
         }
 
         /// Parses one event row into the batch, flushing it when full.
@@ -468,7 +470,7 @@ struct EventAggregator {
             targets.removeAll(keepingCapacity: true)
             let contactsByCompany = data.spec.tables.contacts?.company != nil
             for i in 0..<batch.count {
-                let line = Int(batch.lines[i])
+                let line = Int(batch.rows[i].line)
                 if !batch.contacts.isMissing(i) && contactIndices[i] < 0 {
                     try reject(line, table.contact!, "tables.events.contact", "event for an unknown contact",
                                "the contact `\(batch.contacts.key(at: i))` is not in the contacts table. "
@@ -484,8 +486,8 @@ struct EventAggregator {
                 let contact = Int(contactIndices[i])
                 if contact >= 0 {
                     let info = contactInfo[contact]
-                    batch.roleBits[i] = Int8(truncatingIfNeeded: info >> 32)
-                    batch.contactIndices[i] = Int32(contact)
+                    batch.rows[i].roleBit = Int8(truncatingIfNeeded: info >> 32)
+                    batch.rows[i].contactIndex = Int32(contact)
                     if leadIndices[i] < 0 {
                         let owner = Int32(bitPattern: UInt32(truncatingIfNeeded: info))
                         if owner < 0 { continue }  // a contact skipped as invalid
@@ -517,9 +519,9 @@ struct EventAggregator {
                         for target in targets { sink += rows[target.row * rowWidth] }
                         for target in targets {
                             let i = Int(target.event)
-                            let event = Event(time: batch.times[i], typeBit: Int(batch.typeBits[i]),
-                                              assetBit: Int(batch.assetBits[i]), contact: Int(batch.contactIndices[i]),
-                                              roleBit: Int(batch.roleBits[i]))
+                            let row = batch.rows[i]
+                            let event = Event(time: row.time, typeBit: Int(row.typeBit), assetBit: Int(row.assetBit),
+                                              contact: Int(row.contactIndex), roleBit: Int(row.roleBit))
                             EventAggregator.add(event, row: target.row, items: items, decay: decay, rows: rows,
                                                 rowWidth: rowWidth, pairs: &pairs)
                         }
@@ -553,34 +555,32 @@ struct EventAggregator {
     /// Parsed event rows waiting for their ids to be looked up.
     struct EventBatch {
         static let capacity = 512
-        var lines: [Int32] = []
-        var times: [Double] = []
-        var typeBits: [Int8] = []
-        var assetBits: [Int8] = []
-        /// Filled in when the batch is flushed.
-        var roleBits: [Int8] = []
-        var contactIndices: [Int32] = []
+
+        /// One parsed row: a single append per event (an array per field cost one append,
+        /// with its uniqueness check, per field).
+        struct Row {
+            var time: Double
+            var line: Int32
+            /// Filled in when the batch is flushed, as is `roleBit`.
+            var contactIndex: Int32 = -1
+            var typeBit: Int8
+            var assetBit: Int8
+            var roleBit: Int8 = -1
+        }
+
+        var rows: [Row] = []
         var contacts = ByteStringTable.KeyBatch()
         var leads = ByteStringTable.KeyBatch()
 
-        var count: Int { times.count }
+        var count: Int { rows.count }
 
         mutating func append(line: Int, time: Double, typeBit: Int, assetBit: Int) {
-            lines.append(Int32(truncatingIfNeeded: line))
-            times.append(time)
-            typeBits.append(Int8(typeBit))
-            assetBits.append(Int8(assetBit))
-            roleBits.append(-1)
-            contactIndices.append(-1)
+            rows.append(Row(time: time, line: Int32(truncatingIfNeeded: line), typeBit: Int8(typeBit),
+                            assetBit: Int8(assetBit)))
         }
 
         mutating func removeAll() {
-            lines.removeAll(keepingCapacity: true)
-            times.removeAll(keepingCapacity: true)
-            typeBits.removeAll(keepingCapacity: true)
-            assetBits.removeAll(keepingCapacity: true)
-            roleBits.removeAll(keepingCapacity: true)
-            contactIndices.removeAll(keepingCapacity: true)
+            rows.removeAll(keepingCapacity: true)
             contacts.removeAll()
             leads.removeAll()
         }
