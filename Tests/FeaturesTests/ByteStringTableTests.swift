@@ -100,6 +100,17 @@ struct NumberedByteStringTableTests {
         check(inserting: (1...9).map { "abcdefghijklmnop\($0)" }, absent: ["abcdefghijklmnop0"], byNumber: false)
     }
 
+    @Test("Prefixes of 0 to 15 bytes, numbers ending inside and past the first 8 bytes, bytes next to the digits",
+          arguments: Array(0...15))
+    func digitBoundaries(prefixLength: Int) {
+        let prefix = String("abcdefghijklmnop".prefix(prefixLength))
+        let keys = (1...2000).map { "\(prefix)\($0)" }.filter { $0.utf8.count <= 16 }
+        // '/' and ':' are the bytes just below and above the digits.
+        let nearMisses = ["0", "00", "01", "007", "1/", "1:", "/1", ":1", "12/4", "12:4", "1 ", "10000000", "99999999",
+                          "123456789", "123456789012345"].map { prefix + $0 }
+        check(inserting: keys, absent: nearMisses.filter { $0.utf8.count <= 16 }, byNumber: !keys.isEmpty)
+    }
+
     @Test("A key of another form, a leading zero or a number far past the count moves every key to the hash slots")
     func leavingNumbers() {
         let numbers = (1...2000).map { "L\($0)" }

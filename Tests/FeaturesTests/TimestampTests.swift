@@ -61,6 +61,31 @@ struct TimestampTests {
         }
     }
 
+    @Test("the fixed-shape reader agrees with the general one, or declines, with any byte of the text changed")
+    func fixedShapeBytes() {
+        var generator = SeededGenerator(seed: 12)
+        // Bytes around the digits and separators, and others.
+        let replacements: [UInt8] = [0x00, 0x20, 0x2B, 0x2D, 0x2E, 0x2F, 0x30, 0x31, 0x32, 0x35, 0x39, 0x3A, 0x3F, 0x40,
+                                     0x54, 0x5A, 0x74, 0x7A, 0xB0, 0xFF]
+        for _ in 0..<200 {
+            let text = Array(Timestamp.string(from: Double(Int.random(in: -3_000_000_000...6_000_000_000,
+                                                                      using: &generator))).utf8)
+            for position in 0..<20 {
+                for byte in replacements {
+                    var changed = text
+                    changed[position] = byte
+                    changed.withUnsafeBufferPointer { bytes in
+                        let general = Timestamp.anyShapeSeconds(bytes)
+                        let fixed = Timestamp.fixedShapeSeconds(bytes)
+                        // Only a space or t for the T, and z for the Z, are shapes the general reader alone reads.
+                        let otherShape = (position == 10 && (byte == 0x20 || byte == 0x74)) || (position == 19 && byte == 0x7A)
+                        #expect(fixed == general || (fixed == nil && otherShape), "\(String(decoding: changed, as: UTF8.self))")
+                    }
+                }
+            }
+        }
+    }
+
     @Test("a key batch finds short, 16-byte and long keys, and misses unknown and missing ones")
     func keyBatch() {
         var table = ByteStringTable()

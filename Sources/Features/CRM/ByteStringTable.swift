@@ -43,6 +43,7 @@ struct ByteStringTable: Sendable {
         func number(head0: UInt64, head1: UInt64, length: Int) -> Int? {
             guard length > prefixLength, length <= 16, length - prefixLength <= 15,
                   head0 & mask0 == prefix0, head1 & mask1 == prefix1 else { return nil }
+            if length <= 8 { return ByteStringTable.number(digits: head0 >> UInt64(8 * prefixLength), count: length - prefixLength) }
             var n = 0
             for k in prefixLength..<length {
                 let digit = UInt8(truncatingIfNeeded: k < 8 ? head0 >> UInt64(8 * k) : head1 >> UInt64(8 * (k - 8))) &- 48
@@ -51,6 +52,26 @@ struct ByteStringTable: Sendable {
             }
             return n
         }
+    }
+
+    /// The number written by the `count` (1–8) bytes of `digits`, the first in the lowest byte
+    /// (the rest zero), when they are digits without a leading zero; otherwise `nil`. All
+    /// bytes at once: checked with masks, then combined in three multiplications (as Lemire's
+    /// eight-digit parse does).
+    @inline(__always)
+    fileprivate static func number(digits: UInt64, count: Int) -> Int? {
+        let used: UInt64 = count == 8 ? ~0 : (1 << UInt64(8 * count)) - 1
+        let zeros: UInt64 = 0x3030_3030_3030_3030
+        let high: UInt64 = 0xF0F0_F0F0_F0F0_F0F0 & used
+        // Each byte is 0x30–0x39: its high half is 3, and still 3 after adding 6.
+        guard digits & high == zeros & used, (digits &+ (0x0606_0606_0606_0606 & used)) & high == zeros & used,
+              digits & 0xFF != 0x30 || count == 1 else { return nil }
+        // Pad to eight digits with leading zeros, then pair digits, pairs and quadruples.
+        let pad = UInt64(8 * (8 - count))
+        var value = (digits << pad) | (zeros & ((1 << pad) - 1))
+        value = ((value & 0x0F0F_0F0F_0F0F_0F0F) &* 2561) >> 8
+        value = ((value & 0x00FF_00FF_00FF_00FF) &* 6_553_601) >> 16
+        return Int(((value & 0x0000_FFFF_0000_FFFF) &* 42_949_672_960_001) >> 32)
     }
 
     /// Keys of one `NumberForm`, found by number.
