@@ -127,7 +127,8 @@ struct ByteBuffer {
 
     /// A CSV field, quoted when it holds a comma, quote or line break.
     mutating func appendCSVField(_ text: String) {
-        CSVWriting.appendField(text.utf8, to: &bytes, quotingEmpty: false)
+        var text = text
+        text.withUTF8 { CSVWriting.appendField($0, to: &bytes, quotingEmpty: false) }
     }
 
     /// Factors as a JSON array of `{"feature", "words", "contribution"}` objects.

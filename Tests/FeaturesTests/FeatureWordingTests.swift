@@ -1,4 +1,4 @@
-import Features
+@testable import Features
 import Foundation
 import Testing
 import TestSupport
@@ -51,6 +51,18 @@ struct FeatureWordingTests {
         let pair = spec.features.first { $0.name == "source_by_team" }!
         #expect(pair.words(for: .pair(.text("partner"), .number(3)), interactionParts: (source, team))
             == "source: partner and 3 buying-team members engaged")
+    }
+
+    @Test("a template's first {value} is filled wherever it stands, after any UTF-8")
+    func filling() {
+        #expect(FeatureDefinition.filling("{value} members", with: "5") == "5 members")
+        #expect(FeatureDefinition.filling("größe: {value} €", with: "1.5") == "größe: 1.5 €")
+        #expect(FeatureDefinition.filling("ends with {value}", with: "x") == "ends with x")
+        #expect(FeatureDefinition.filling("{value}", with: "") == "")
+        #expect(FeatureDefinition.filling("{value} and {value}", with: "7") == "7 and {value}")
+        #expect(FeatureDefinition.filling("{valu} {value", with: "7") == nil)
+        #expect(FeatureDefinition.filling("{{value}}", with: "7") == "{7}")
+        #expect(FeatureDefinition.filling("", with: "7") == nil)
     }
 
     @Test("a describe template without {value}, or with other braces, is refused with its place")

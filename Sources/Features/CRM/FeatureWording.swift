@@ -19,8 +19,8 @@ extension FeatureDefinition {
         if case .pair(let a, let b) = value, let (first, second) = interactionParts {
             return "\(first.words(for: a)) and \(second.words(for: b))"
         }
-        if let describe, let filled = Self.formatted(value), let slot = describe.firstRange(of: "{value}") {
-            return describe[..<slot.lowerBound] + filled + describe[slot.upperBound...]
+        if let describe, let filled = Self.formatted(value), let text = Self.filling(describe, with: filled) {
+            return text
         }
         let v: Double
         switch value {
@@ -60,6 +60,23 @@ extension FeatureDefinition {
             return "\(shown ?? "0") sales \(v == 1 ? "touch" : "touches")\(Self.phrase(window))"
         case .decayedEngagement, .velocity, .categorical, .hashed, .interaction:
             return shown.map { "\(name) \($0)" } ?? "\(name) unknown"
+        }
+    }
+
+    /// `template` with its first `{value}` replaced by `value`; `nil` when it has none. A byte
+    /// search: a score file words six factors per lead, and the generic string search cost a
+    /// tenth of writing it.
+    static func filling(_ template: String, with value: String) -> String? {
+        let marker: [UInt8] = Array("{value}".utf8)
+        var template = template
+        return template.withUTF8 { bytes -> String? in
+            guard bytes.count >= marker.count else { return nil }
+            for start in 0...(bytes.count - marker.count) where bytes[start] == marker[0] {
+                guard (1..<marker.count).allSatisfy({ bytes[start + $0] == marker[$0] }) else { continue }
+                return String(decoding: bytes[..<start], as: UTF8.self) + value
+                    + String(decoding: bytes[(start + marker.count)...], as: UTF8.self)
+            }
+            return nil
         }
     }
 
