@@ -118,12 +118,17 @@ struct ByteStringTable: Sendable {
 
     /// The index of `bytes`, or `nil` when it was never inserted.
     func index(of bytes: UnsafeBufferPointer<UInt8>) -> Int? {
-        if let numbered {
-            let (head0, head1) = Self.heads(bytes)
-            let index = numbered.index(ofNumber: numbered.form?.number(head0: head0, head1: head1, length: bytes.count))
-            return index < 0 ? nil : Int(index)
-        }
+        guard numbered == nil else { return numberedIndex(of: bytes) }
         return probe(bytes).index
+    }
+
+    /// `index(of:)` while the keys are numbered; kept out of line, so that the hash probe of
+    /// small tables (event types, looked up once per event) is inlined where it is called.
+    @inline(never)
+    private func numberedIndex(of bytes: UnsafeBufferPointer<UInt8>) -> Int? {
+        let (head0, head1) = Self.heads(bytes)
+        let index = numbered!.index(ofNumber: numbered!.form?.number(head0: head0, head1: head1, length: bytes.count))
+        return index < 0 ? nil : Int(index)
     }
 
     /// Looks `bytes` up: its index when present, else the empty slot where it would go; and
@@ -444,9 +449,12 @@ struct ByteStringTable: Sendable {
             }
             let tailStart = Int32(truncatingIfNeeded: tails.count)
             if key.count > 16 { tails.append(contentsOf: UnsafeBufferPointer(rebasing: key[16...])) }
-            let hash = numberForm.map { form in
-                form.number(head0: head0, head1: head1, length: key.count).map(UInt64.init) ?? .max
-            } ?? ByteStringTable.hash(key, head0: head0, head1: head1)
+            let hash: UInt64
+            if let numberForm {
+                hash = numberForm.number(head0: head0, head1: head1, length: key.count).map(UInt64.init) ?? .max
+            } else {
+                hash = ByteStringTable.hash(key, head0: head0, head1: head1)
+            }
             keys.append(Key(hash: hash, head0: head0, head1: head1, length: Int32(truncatingIfNeeded: key.count),
                             tailStart: tailStart))
         }
