@@ -1,5 +1,6 @@
 import Dispatch
 import Foundation
+import Synchronization
 
 /// The result of running the `propensity` executable, or another command.
 public struct CommandResult: Sendable {
@@ -77,12 +78,30 @@ func propensityEnvironment(_ extra: [String: String]) -> [String: String] {
     return environment
 }
 
-/// A new, empty temporary folder.
+/// A new, empty temporary folder, inside one folder per test process that is removed when the
+/// process exits (a test run makes hundreds; a crashed run leaves its folder behind).
 public func makeTemporaryDirectory() throws -> URL {
-    let url = FileManager.default.temporaryDirectory.appendingPathComponent("propensity-tests-\(UUID().uuidString)")
+    let url = testProcessFolder.appendingPathComponent(UUID().uuidString)
     try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
     return url
 }
+
+/// This test process's folder of temporary folders, created on first use.
+private let testProcessFolder: URL = {
+    let url = FileManager.default.temporaryDirectory
+        .appendingPathComponent("propensity-tests-\(ProcessInfo.processInfo.processIdentifier)-\(UUID().uuidString.prefix(8))")
+    try? FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
+    testProcessFolderPath.withLock { $0 = url.path }
+    atexit {
+        testProcessFolderPath.withLock { path in
+            if let path { try? FileManager.default.removeItem(atPath: path) }
+        }
+    }
+    return url
+}()
+
+/// The folder's path, for the exit handler (which cannot capture).
+private let testProcessFolderPath = Mutex<String?>(nil)
 
 /// The fields of `propensity inspect --json` that tests read.
 public struct InspectReport: Decodable, Sendable {
