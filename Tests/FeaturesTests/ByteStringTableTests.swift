@@ -43,16 +43,8 @@ struct NumberedByteStringTableTests {
     /// Looks every key of `keys` up in one batch, as the events pass does; a batch made for the
     /// table reads numbers as keys are appended.
     func batchIndices(_ table: ByteStringTable, _ keys: [String?], madeForTable: Bool) -> [Int32] {
-        var batch = madeForTable ? ByteStringTable.KeyBatch(for: table) : ByteStringTable.KeyBatch()
-        for key in keys {
-            if var key {
-                key.withUTF8 { batch.append($0) }
-            } else {
-                batch.appendMissing()
-            }
-        }
         var result: [Int32] = []
-        table.lookUp(batch, into: &result)
+        table.lookUp(ByteStringTable.KeyBatch(keys, for: madeForTable ? table : nil), into: &result)
         return result
     }
 
@@ -123,5 +115,19 @@ struct NumberedByteStringTableTests {
         table.reserveCapacity(100_000)
         #expect(table.insert("C1").index == 0 && table.insert("C700000").index == 1 && table.findsByNumber)
         #expect(table.index(of: "C700000") == 1 && table.index(of: "C1") == 0 && table.index(of: "C2") == nil)
+    }
+}
+
+extension ByteStringTable.KeyBatch {
+    /// A batch of `keys`, `nil` for a missing one; made for `table` when one is given.
+    init(_ keys: [String?], for table: ByteStringTable?) {
+        self = table.map { ByteStringTable.KeyBatch(for: $0) } ?? ByteStringTable.KeyBatch()
+        for key in keys {
+            if var key {
+                key.withUTF8 { append($0) }
+            } else {
+                appendMissing()
+            }
+        }
     }
 }

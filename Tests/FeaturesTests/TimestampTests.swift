@@ -95,14 +95,7 @@ struct TimestampTests {
         let asked: [String?] = ["P1234567", nil, "a-rather-long-contact-id-7", "a-rather-long-contact-id-8", "exactly-16-bytes",
                                 "P123456", "P12345678", "é", "P1", "exactly-16-bytez", "P1234", "P1234", "P1234", "P123456",
                                 "P123456", nil, nil, "P1", "a-rather-long-contact-id-7", "a-rather-long-contact-id-7", "P12"]
-        var batch = ByteStringTable.KeyBatch()
-        for key in asked {
-            if var key {
-                key.withUTF8 { batch.append($0) }
-            } else {
-                batch.appendMissing()
-            }
-        }
+        let batch = ByteStringTable.KeyBatch(asked, for: nil)
         var found: [Int32] = []
         table.lookUp(batch, into: &found)
         #expect(found == [2, -1, 5, -1, 4, -1, 3, 6, 0, -1, 1, 1, 1, -1, -1, -1, -1, 0, 5, 5, -1])
