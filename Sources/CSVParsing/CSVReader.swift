@@ -240,6 +240,25 @@ public final class CSVReader {
     /// - Throws: The first `CSVError` in the input, or what `body` throws; either stops reading.
     /// - Complexity: O(*n*) in the length of the input.
     public func forEachRecord(_ body: (CSVRecord) throws -> Void) throws {
+        try forEachScanned { stream, line in try body(CSVRecord(line: line, storage: stream.buffer, spans: stream.spans)) }
+    }
+
+    /// Calls `body` with a view of every remaining data record, in file order: as
+    /// `forEachRecord(_:)`, without retaining anything per record (a view cannot be kept).
+    ///
+    /// - Throws: The first `CSVError` in the input, or what `body` throws; either stops reading.
+    public func forEachRecordView(_ body: (borrowing CSVRecordView) throws -> Void) throws {
+        try forEachScanned { stream, line in
+            try stream.buffer.withUnsafeBufferPointer { bytes in
+                try stream.spans.withUnsafeBufferPointer { spans in
+                    try body(CSVRecordView(line: line, storage: bytes, spans: spans))
+                }
+            }
+        }
+    }
+
+    /// Scans every remaining record and calls `body` with the stream holding it and its line.
+    private func forEachScanned(_ body: (inout CSVRecordStream, Int) throws -> Void) throws {
         if let failure { throw failure }
         // The loop works on a local copy of the stream, put back at the end: every access to a
         // class's stored property is checked for exclusivity at run time, and once per record
@@ -256,13 +275,12 @@ public final class CSVReader {
                 failure = error
                 throw error
             }
-            let record = CSVRecord(line: recordLine, storage: local.buffer, spans: local.spans)
-            guard record.count == count else {
-                let error = CSVError.raggedRow(file: name, line: recordLine, expected: count, found: record.count)
+            guard local.spans.count == count else {
+                let error = CSVError.raggedRow(file: name, line: recordLine, expected: count, found: local.spans.count)
                 failure = error
                 throw error
             }
-            try body(record)
+            try body(&local, recordLine)
         }
     }
 

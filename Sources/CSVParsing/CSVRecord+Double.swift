@@ -14,8 +14,7 @@ extension CSVRecord {
     /// - Returns: The value, or `nil` for a missing field or text that is not a number.
     /// - Complexity: O(*m*) in the length of the field.
     public func double(at index: Int) -> Double? {
-        if isMissing(index) { return nil }
-        return withFieldBytes(at: index) { CSVNumberParser.double(from: $0) }
+        withView { $0.double(at: index) }
     }
 }
 

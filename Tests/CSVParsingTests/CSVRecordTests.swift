@@ -73,3 +73,54 @@ struct CSVRecordTests {
         }
     }
 }
+
+/// Views read exactly what records read.
+struct CSVRecordViewTests {
+    static let text = "id,amount,note\n"
+        + "1,12.5,plain\n"
+        + ",\"\",\"a, \"\"quoted\"\" one\"\n"
+        + "3,-0.25,\"two\nlines\"\r\n"
+        + "4,x,é\n"
+        + "\n"
+        + "5,1e3,\n"
+
+    @Test("a view of each record gives the record's line, fields, missing fields, numbers and bytes")
+    func sameAsRecords() throws {
+        var expected: [[String]] = []
+        try CSVReader(text: Self.text, name: "t.csv").forEachRecord { record in
+            expected.append(Self.describe(line: record.line, count: record.count, missing: record.isMissing,
+                                          value: record.value, double: record.double,
+                                          bytes: { i in record.withBytes(at: i) { Array($0) } }))
+        }
+        var viewed: [[String]] = []
+        try CSVReader(text: Self.text, name: "t.csv").forEachRecordView { record in
+            viewed.append(Self.describe(line: record.line, count: record.count, missing: { record.isMissing($0) },
+                                        value: { record.value(at: $0) }, double: { record.double(at: $0) },
+                                        bytes: { i in record.withBytes(at: i) { Array($0) } }))
+        }
+        #expect(viewed == expected)
+        #expect(expected.count == 5 && expected[1][0] == "line 3")
+        #expect(expected[2][3] == "note: Optional(\"two\\nlines\") nil [116, 119, 111, 10, 108, 105, 110, 101, 115] present")
+    }
+
+    @Test("a ragged row stops a view pass with the record pass's error")
+    func raggedRow() {
+        let text = "a,b\n1,2\n3\n"
+        #expect(throws: CSVError.raggedRow(file: "t.csv", line: 3, expected: 2, found: 1)) {
+            try CSVReader(text: text, name: "t.csv").forEachRecordView { _ in }
+        }
+        #expect(throws: CSVError.raggedRow(file: "t.csv", line: 3, expected: 2, found: 1)) {
+            try CSVReader(text: text, name: "t.csv").forEachRecord { _ in }
+        }
+    }
+
+    /// One line of text per field: its value, number, bytes and whether it is missing.
+    static func describe(line: Int, count: Int, missing: (Int) -> Bool, value: (Int) -> String?,
+                         double: (Int) -> Double?, bytes: (Int) -> [UInt8]) -> [String] {
+        ["line \(line)"] + (0..<count).map { i in
+            let name = ["id", "amount", "note"][i]
+            return "\(name): \(String(describing: value(i))) \(String(describing: double(i))) \(bytes(i)) "
+                + (missing(i) ? "missing" : "present")
+        }
+    }
+}

@@ -71,7 +71,7 @@ struct LoadedTable: Sendable {
         if slots.contains(where: { $0.role == .id }) { rows.ids.reserveCapacity(source.estimatedRows(table)) }
         do {
             // The closure captures one variable, so each record costs one access to it.
-            try reader.forEachRecord { record in try rows.add(record) }
+            try reader.forEachRecordView { record in try rows.add(record) }
         } catch let error as CRMDataError {
             throw error
         } catch let error as CSVError {
@@ -128,7 +128,7 @@ struct LoadedTable: Sendable {
             rowCodes = [Int32](repeating: -1, count: slots.count)
         }
 
-        mutating func add(_ record: CSVRecord) throws(CRMDataError) {
+        mutating func add(_ record: borrowing CSVRecordView) throws(CRMDataError) {
             var failure: CRMDataError?
             var reason = ""
             for k in slots.indices {

@@ -363,7 +363,7 @@ struct EventAggregator {
         var csvError: CSVError?
         do {
             // The closure captures one variable, so each record costs one access to it.
-            try reader.forEachRecord { record in
+            try reader.forEachRecordView { record in
                 try state.add(record)
                 if state.eventCount - state.reported >= 100_000 {
                     reportEvents(state.eventCount - state.reported)
@@ -430,7 +430,7 @@ struct EventAggregator {
         }
 
         /// Parses one event row into the batch, flushing it when full.
-        mutating func add(_ record: CSVRecord) throws(CRMDataError) {
+        mutating func add(_ record: borrowing CSVRecordView) throws(CRMDataError) {
             eventCount += 1
             guard let time = record.withBytes(at: timeColumn, Timestamp.seconds(from:)) else {
                 try flush()  // earlier rows' problems come first
