@@ -25,12 +25,6 @@ public struct CSVRecord: Sendable {
     /// Where each field lies in `storage`.
     @usableFromInline let spans: [CSVFieldSpan]
 
-    init(line: Int, storage: [UInt8], spans: [CSVFieldSpan]) {
-        self.line = line
-        self.storage = storage
-        self.spans = spans
-    }
-
     /// The number of fields, which equals the number of header columns.
     public var count: Int { spans.count }
 
@@ -40,8 +34,7 @@ public struct CSVRecord: Sendable {
     /// - Returns: `true` for `a,,b`'s middle field; `false` for `a,"",b`'s.
     @inlinable
     public func isMissing(_ index: Int) -> Bool {
-        let span = spans[index]
-        return !span.isQuoted && span.start == span.end
+        withView { $0.isMissing(index) }
     }
 
     /// The text of the field at `index`, with quoting removed; `""` when the field is missing.
@@ -64,7 +57,7 @@ public struct CSVRecord: Sendable {
     ///
     /// - Parameter index: A field index, `0..<count`.
     public func value(at index: Int) -> String? {
-        isMissing(index) ? nil : self[index]
+        withView { $0.value(at: index) }
     }
 
     /// Every field's text, `nil` for missing ones.
