@@ -39,7 +39,7 @@ struct ReadTimer: ParsableCommand {
                 let shared = readers.map(Owned.init)
                 DispatchQueue.concurrentPerform(iterations: shared.count) { k in
                     var count = 0, length = 0
-                    try? shared[k].reader.forEachRecord { record in
+                    try? shared[k].reader.forEachRecordView { record in
                         count += 1
                         for field in 0..<record.count { length &+= record.withBytes(at: field) { $0.count } }
                     }
