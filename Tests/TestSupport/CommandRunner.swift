@@ -1,6 +1,5 @@
 import Dispatch
 import Foundation
-import Synchronization
 
 /// The result of running the `propensity` executable, or another command.
 public struct CommandResult: Sendable {
@@ -91,17 +90,10 @@ private let testProcessFolder: URL = {
     let url = FileManager.default.temporaryDirectory
         .appendingPathComponent("propensity-tests-\(ProcessInfo.processInfo.processIdentifier)-\(UUID().uuidString.prefix(8))")
     try? FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
-    testProcessFolderPath.withLock { $0 = url.path }
-    atexit {
-        testProcessFolderPath.withLock { path in
-            if let path { try? FileManager.default.removeItem(atPath: path) }
-        }
-    }
+    // By the time the process exits, the folder's global is initialized; the handler reads it.
+    atexit { try? FileManager.default.removeItem(at: testProcessFolder) }
     return url
 }()
-
-/// The folder's path, for the exit handler (which cannot capture).
-private let testProcessFolderPath = Mutex<String?>(nil)
 
 /// The fields of `propensity inspect --json` that tests read.
 public struct InspectReport: Decodable, Sendable {
