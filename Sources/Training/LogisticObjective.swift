@@ -31,6 +31,9 @@ public struct LogisticObjective<Source: RowBlockSource>: TwiceDifferentiableObje
     /// rows by weight; 1 (the default) gives the exact Hessian. A sampled Hessian makes a
     /// Newton step far cheaper on many rows while the gradient, and so the solution, stay exact.
     public let hessianBlockStride: Int
+    /// Every pass visits only every `sampleBlockStride`-th block, so that the objective is
+    /// that of a sample of evenly spread blocks; 1 (the default) visits every row.
+    public let sampleBlockStride: Int
     /// Threads a pass may use when the source is an `IndexedRowBlockSource`; default 1. The
     /// result is the same, bit for bit, whatever the count (see `StrandedPass`). Each thread
     /// calls BLAS: set `BLASThreads` to 1 when using more than one.
@@ -45,9 +48,11 @@ public struct LogisticObjective<Source: RowBlockSource>: TwiceDifferentiableObje
     ///   - penalties: `λⱼ ≥ 0`, one per feature.
     ///   - rejectsSeparation: See the property; default false.
     ///   - hessianBlockStride: See the property; at least 1, default 1.
+    ///   - sampleBlockStride: See the property; at least 1, default 1.
     ///   - threads: See the property; at least 1, default 1.
     public init(source: Source, centers: [Double], scales: [Double], penalties: [Double],
-                rejectsSeparation: Bool = false, hessianBlockStride: Int = 1, threads: Int = 1) {
+                rejectsSeparation: Bool = false, hessianBlockStride: Int = 1, sampleBlockStride: Int = 1,
+                threads: Int = 1) {
         let d = source.featureCount
         precondition(centers.count == d && scales.count == d && penalties.count == d,
                      "Need one center, scale and penalty per feature.")
@@ -58,6 +63,8 @@ public struct LogisticObjective<Source: RowBlockSource>: TwiceDifferentiableObje
         self.rejectsSeparation = rejectsSeparation
         precondition(hessianBlockStride >= 1, "The Hessian block stride must be at least 1.")
         self.hessianBlockStride = hessianBlockStride
+        precondition(sampleBlockStride >= 1, "The sample block stride must be at least 1.")
+        self.sampleBlockStride = sampleBlockStride
         precondition(threads >= 1, "A pass needs at least one thread.")
         self.threads = threads
     }
@@ -65,7 +72,19 @@ public struct LogisticObjective<Source: RowBlockSource>: TwiceDifferentiableObje
     /// The same objective with another Hessian block stride.
     public func withHessianBlockStride(_ stride: Int) -> LogisticObjective {
         LogisticObjective(source: source, centers: centers, scales: scales, penalties: penalties,
-                          rejectsSeparation: rejectsSeparation, hessianBlockStride: stride, threads: threads)
+                          rejectsSeparation: rejectsSeparation, hessianBlockStride: stride,
+                          sampleBlockStride: sampleBlockStride, threads: threads)
+    }
+
+    /// The objective of the sample of every `stride`-th block, its penalty weights multiplied
+    /// by `penaltyScale`, never rejecting a separating point.
+    ///
+    /// With `penaltyScale` the sample's share of the rows' weight, the sample's minimizer
+    /// estimates this objective's: the sample's loss, scaled up to all rows, plus this penalty
+    /// has the same minimizer.
+    public func sample(everyBlock stride: Int, penaltyScale: Double) -> LogisticObjective {
+        LogisticObjective(source: source, centers: centers, scales: scales, penalties: penalties.map { $0 * penaltyScale },
+                          hessianBlockStride: 1, sampleBlockStride: stride, threads: threads)
     }
 
     public var parameterCount: Int { source.featureCount + 1 }
@@ -90,7 +109,7 @@ public struct LogisticObjective<Source: RowBlockSource>: TwiceDifferentiableObje
         let featureCount = source.featureCount
         let (centers, scales, stride) = (self.centers, self.scales, hessianBlockStride)
         return StrandedPass.sum(
-            over: source, threads: threads,
+            over: source, threads: threads, blockStride: sampleBlockStride,
             empty: { LogisticPassStatistics(featureCount: featureCount, order: order) },
             add: { total, block, index in
                 total.add(block: block, intercept: intercept, coefficients: beta, centers: centers, scales: scales,

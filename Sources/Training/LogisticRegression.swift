@@ -38,10 +38,15 @@ public struct LogisticRegression: Codable, Equatable, Sendable {
     public var tolerance: Double
     /// The most Newton steps; default 100.
     public var maxIterations: Int
-    /// On more than four times this many rows, Newton steps use a Hessian summed over an
-    /// evenly spread sample of about this many rows until the gradient meets the tolerance, and
-    /// the exact Hessian is computed once at the end to certify convergence and give the
-    /// covariance; default 100,000. The gradient is always exact, so the solution is the same.
+    /// The most rows of the sample a fit on many rows starts from; default 100,000.
+    ///
+    /// A fit on `n` rows samples `m = min(hessianSampleRows, n/8)` rows in evenly spread
+    /// blocks, if `m` is at least `min(hessianSampleRows, 10,000)` (so from 80,000 rows on,
+    /// by default): it first minimizes the objective on the sample, then takes steps over all
+    /// rows with the sample's Hessian until the gradient meets the tolerance, and computes the
+    /// exact Hessian once at the end to certify convergence and give the covariance. The
+    /// gradient of the steps over all rows is always exact, so the solution is the same. 0
+    /// turns sampling off.
     public var hessianSampleRows: Int
     /// Above this many features the fit never forms the `(d + 1)²` Hessian: it uses L-BFGS
     /// (OWL-QN with an L1 part, `QuasiNewtonSolver`) on values and gradients, with the same
@@ -152,9 +157,12 @@ public struct LogisticRegression: Codable, Equatable, Sendable {
     ///
     /// Passes over the data: one for column moments, then one per Newton step (value,
     /// gradient and Hessian together), plus value-only passes when a step is shortened, and
-    /// without a penalty one more to look for rows fitted with certainty. On more than
-    /// `4 × hessianSampleRows` rows the Newton steps sum the Hessian over a sample of blocks
-    /// (`dsyrk` on a fraction of the rows) and one exact Hessian pass ends the fit. Above
+    /// without a penalty one more to look for rows fitted with certainty. On many rows (see
+    /// `hessianSampleRows`), Newton steps on a sample of evenly spread blocks, each reading a
+    /// fraction of the rows, find a start; from there each step over all rows is a quasi-Newton
+    /// step seeded with the sample's Hessian (`SeededBFGSSolver`), which takes one value and
+    /// gradient pass; one exact Hessian pass, which usually also takes the last step, ends the
+    /// fit. Above
     /// `hessianFreeWidth` features, each L-BFGS step takes one pass for value and gradient
     /// (more when the step is shortened), and no pass forms the Hessian.
     ///
@@ -170,8 +178,9 @@ public struct LogisticRegression: Codable, Equatable, Sendable {
     ///   also `.fewerRowsThanParameters`, `.collinearColumns`, `.perfectSeparation` and
     ///   `.quasiCompleteSeparation`; `.invalidSetting` for a bad `l2`, or for no penalty above
     ///   `hessianFreeWidth` features.
-    /// - Complexity: O(n·d²) per exact Newton step (BLAS `dsyrk`), O(n·d + m·d²) per step
-    ///   with a Hessian sampled on m rows; typically 5–10 steps. Above `hessianFreeWidth`,
+    /// - Complexity: O(n·d²) per exact Newton step (BLAS `dsyrk`); on many rows, O(m·d²) per
+    ///   step on a sample of m rows, O(n·d) per step over all rows and O(n·d²) once;
+    ///   typically 3–10 steps. Above `hessianFreeWidth`,
     ///   O(n·d) per L-BFGS step; typically 20–100 steps.
     public func fit<Source: RowBlockSource>(_ source: Source, featureNames: [String], threads: Int = 1,
                                             onStep: ((NewtonStep) -> Void)? = nil) throws(TrainingError) -> LogisticRegressionFit {
@@ -186,7 +195,7 @@ public struct LogisticRegression: Codable, Equatable, Sendable {
         let objective = LogisticObjective(source: source, centers: moments.means, scales: scales,
                                           penalties: penalties, rejectsSeparation: !penalized,
                                           threads: max(1, threads))
-        let stride = hessianSampleRows > 0 ? source.rowCount / hessianSampleRows : 0
+        let stride = sampleBlockStride(rows: source.rowCount)
         if isHessianFree(features: d) {
             guard penalized else {
                 throw .invalidSetting("\(d) features are more than the \(hessianFreeWidth) for which the Hessian is formed, "
@@ -205,6 +214,11 @@ public struct LogisticRegression: Codable, Equatable, Sendable {
             let problem = ElasticNetProblem(objective: objective, l1: l1, featureNames: featureNames,
                                             moments: moments, rate: rate)
             return try fitElasticNet(problem, from: start, free: nil, hessianBlockStride: stride, onStep: onStep)
+        }
+        if stride >= 4, let warm = try sampleFit(objective, blockStride: stride, from: start, weightSum: moments.weightSum,
+                                                  checksRank: !penalized) {
+            return try fit(objective, from: warm, hessianBlockStride: stride, moments: moments, rate: rate,
+                           featureNames: featureNames, onStep: onStep)
         }
         var sampled = stride >= 4 ? objective.withHessianBlockStride(stride) : nil
         var initial = try (sampled ?? objective).evaluate(at: start, order: .hessian)
@@ -241,6 +255,82 @@ public struct LogisticRegression: Codable, Equatable, Sendable {
                                stepSize: step.stepSize, maxAbsGradient: step.maxAbsGradient))
         }
         return try newtonFit(solution, iterations: sampledIterations + solution.iterations, objective: objective,
+                             moments: moments, rate: rate, featureNames: featureNames)
+    }
+
+    /// The smallest sample `hessianSampleRows` allows by default.
+    static let minimumSampleRows = 10_000
+
+    /// The block stride of the sample of a fit on `rows` rows (see `hessianSampleRows`), or 0
+    /// for no sample: at least 8 when there is one.
+    func sampleBlockStride(rows: Int) -> Int {
+        let sampleRows = min(hessianSampleRows, rows / 8)
+        guard sampleRows > 0, sampleRows >= min(hessianSampleRows, Self.minimumSampleRows) else { return 0 }
+        return rows / sampleRows
+    }
+
+    /// The minimizer of `objective` on the sample of every `blockStride`-th block, the warm
+    /// start of a fit on many rows, with the sample's Hessian there scaled up to all rows.
+    ///
+    /// The sample's penalty is scaled by its share of the weight, so that its minimizer
+    /// estimates the minimizer over all rows. Steps on the sample cost a `blockStride`-th of
+    /// steps on all rows, and they take the fit through the first, long Newton steps.
+    ///
+    /// - Returns: `nil` when the sample cannot give a start: it has no weight, or (with
+    ///   `checksRank`, for an unpenalized fit) its columns are dependent, or its fit did not
+    ///   converge (a sample can be separable where the rows are not). The caller then fits
+    ///   without it.
+    func sampleFit<Source: RowBlockSource>(_ objective: LogisticObjective<Source>, blockStride: Int, from start: [Double],
+                                           weightSum: Double, checksRank: Bool) throws(TrainingError) -> SampleStart? {
+        let statistics = objective.sample(everyBlock: blockStride, penaltyScale: 1).passStatistics(at: start, order: .hessian)
+        let share = statistics.weightSum / weightSum
+        guard share > 0 else { return nil }
+        let sample = objective.sample(everyBlock: blockStride, penaltyScale: share)
+        let initial = statistics.evaluation(at: start, centers: sample.centers, scales: sample.scales, penalties: sample.penalties)
+        if checksRank && linearDependency(initial.hessian!) != nil { return nil }
+        // Sampling error is far larger than this: solving the sample more finely gains nothing.
+        var solver = newtonSolver(weightSum: statistics.weightSum)
+        let relative = max(tolerance, 1e-6)
+        solver.gradientTolerance = relative * statistics.weightSum
+        solver.decrementTolerance = 1e-4 * relative * statistics.weightSum
+        solver.maxIterations = min(maxIterations, 30)
+        guard let solution = try? solver.minimize(sample, from: start, initial: initial), solution.converged,
+              let hessian = solution.evaluation.hessian,
+              let factor = try? Cholesky(factoring: hessian.scaled(by: 1 / share)) else { return nil }
+        return SampleStart(point: solution.parameters, hessian: factor, iterations: solution.iterations)
+    }
+
+    /// A fit on many rows from the minimizer of a sample: quasi-Newton steps seeded with the
+    /// sample's Hessian (`SeededBFGSSolver`), then the exact Hessian, which certifies the
+    /// minimum and gives the covariance. If those steps stall, Newton steps with a Hessian
+    /// sampled afresh at each point take over first.
+    ///
+    /// The steps on the sample are not counted in the fit's `iterations`, nor reported to
+    /// `onStep`: only steps over all rows are.
+    func fit<Source: RowBlockSource>(_ objective: LogisticObjective<Source>, from warm: SampleStart, hessianBlockStride: Int,
+                                     moments: ColumnMoments, rate: Double, featureNames: [String],
+                                     onStep: ((NewtonStep) -> Void)?) throws(TrainingError) -> LogisticRegressionFit {
+        let solver = newtonSolver(weightSum: moments.weightSum)
+        var seeded = SeededBFGSSolver(gradientTolerance: solver.gradientTolerance, decrementTolerance: solver.decrementTolerance)
+        seeded.maxIterations = min(maxIterations, 20)
+        let refined = try seeded.minimize(objective, hessian: warm.hessian, from: warm.point, onStep: onStep)
+        var from = refined.parameters
+        var steps = refined.iterations
+        func report(_ step: NewtonStep) -> NewtonStep {
+            NewtonStep(iteration: steps + step.iteration, value: step.value, stepSize: step.stepSize,
+                       maxAbsGradient: step.maxAbsGradient)
+        }
+        if refined.ending == .stalled {
+            var cheap = solver
+            cheap.maxIterations = min(maxIterations - steps, 30)
+            let approximate = try cheap.minimize(objective.withHessianBlockStride(hessianBlockStride), from: from) { onStep?(report($0)) }
+            from = approximate.parameters
+            steps += approximate.iterations
+        }
+        var exact = solver
+        exact.maxIterations = maxIterations - steps
+        let solution = try exact.minimize(objective, from: from) { onStep?(report($0)) }
+        return try newtonFit(solution, iterations: steps + solution.iterations, objective: objective,
                              moments: moments, rate: rate, featureNames: featureNames)
     }
 
@@ -398,4 +488,14 @@ public struct LogisticRegression: Codable, Equatable, Sendable {
         }
         return t.product(sigma).product(t.transposed)
     }
+}
+
+/// The warm start a sample of the rows gives a fit on many rows.
+struct SampleStart {
+    /// The sample's minimizer.
+    let point: [Double]
+    /// The Cholesky factor of the sample's Hessian there, scaled up to all rows.
+    let hessian: Cholesky
+    /// The Newton steps the sample took.
+    let iterations: Int
 }

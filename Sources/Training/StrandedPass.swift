@@ -11,37 +11,45 @@ public enum StrandedPass {
     /// The number of contiguous runs of blocks, whatever the thread count.
     public static let strandCount = 8
 
-    /// Sums `add` over every block of `source`.
+    /// Sums `add` over every block of `source`, or over every `blockStride`-th one.
     ///
     /// - Parameters:
     ///   - source: The rows.
     ///   - threads: Threads to share the runs; at least 1. Each may call BLAS: set
     ///     `BLASThreads` to 1 when using more than one.
+    ///   - blockStride: Visit only the blocks whose index is a multiple of this (a sample
+    ///     of evenly spread blocks); default 1, every block. Blocks of an indexed source that
+    ///     are not visited are not fetched.
     ///   - empty: A fresh, empty sum.
     ///   - add: Adds one block (with its index in the pass) to a sum.
     ///   - merge: Adds a later run's sum to an earlier one's.
-    /// - Returns: The sum over all blocks.
+    /// - Returns: The sum over the visited blocks.
     public static func sum<Source: RowBlockSource, Sum: Sendable>(
-        over source: Source, threads: Int,
+        over source: Source, threads: Int, blockStride: Int = 1,
         empty: @Sendable () -> Sum,
         add: @Sendable (inout Sum, RowBlock, Int) -> Void,
         merge: (inout Sum, Sum) -> Void
     ) -> Sum {
+        precondition(blockStride >= 1, "The block stride must be at least 1.")
         guard let indexed = source as? any IndexedRowBlockSource else {
             var total = empty()
             var index = 0
             source.forEachBlock { block in
-                add(&total, block, index)
+                if index % blockStride == 0 { add(&total, block, index) }
                 index += 1
             }
             return total
         }
-        let blockCount = indexed.blockCount
+        // The runs cut the visited blocks, numbered 0, 1, 2, … in visiting order.
+        let blockCount = (indexed.blockCount + blockStride - 1) / blockStride
         let runs = (0..<strandCount).map { k in (k * blockCount / strandCount)..<((k + 1) * blockCount / strandCount) }
         let sums = Mutex([Sum?](repeating: nil, count: runs.count))
         @Sendable func sumRun(_ k: Int) {
             var run = empty()
-            for index in runs[k] { add(&run, indexed.block(at: index), index) }
+            for visit in runs[k] {
+                let index = visit * blockStride
+                add(&run, indexed.block(at: index), index)
+            }
             sums.withLock { $0[k] = run }
         }
         if threads <= 1 {

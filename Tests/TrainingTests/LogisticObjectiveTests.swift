@@ -89,4 +89,25 @@ struct LogisticObjectiveTests {
         let (b, beta) = f.originalScale(theta)
         #expect(maxRelativeError(f.standardized(intercept: b, coefficients: beta), theta) <= 1e-12)
     }
+
+    @Test("The sample objective is the objective of the sampled blocks' rows, its penalty scaled", arguments: [1, 2])
+    func sampleOfBlocks(threads: Int) throws {
+        let f = try objective(penalty: 3)
+        // Blocks of 64 rows: every 2nd block is rows 0..<64 and 128..<192.
+        let kept = Array(0..<64) + Array(128..<192)
+        let data = f.source
+        var x = Matrix(rows: kept.count, columns: 3)
+        for (k, i) in kept.enumerated() { for j in 0..<3 { x[k, j] = data.features[i, j] } }
+        let rows = try TrainingData(features: x, labels: kept.map { data.labels[$0] }, weights: kept.map { data.weights![$0] })
+        let expected = LogisticObjective(source: rows, centers: f.centers, scales: f.scales, penalties: f.penalties.map { $0 * 0.3 })
+        let sample = LogisticObjective(source: data, centers: f.centers, scales: f.scales, penalties: f.penalties, threads: threads)
+            .sample(everyBlock: 2, penaltyScale: 0.3)
+        let theta = [0.1, -0.2, 0.3, 0.05]
+        let a = try expected.evaluate(at: theta, order: .hessian)
+        let b = try sample.evaluate(at: theta, order: .hessian)
+        #expect(abs(a.value - b.value) <= 1e-12 * a.value)
+        #expect(maxRelativeError(a.gradient!, b.gradient!) <= 1e-12)
+        #expect(maxRelativeError(a.hessian!.elements, b.hessian!.elements) <= 1e-12)
+        #expect(sample.passStatistics(at: theta, order: .value).rowsWithWeight == 128)
+    }
 }

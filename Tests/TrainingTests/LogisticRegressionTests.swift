@@ -1,6 +1,7 @@
 import Foundation
 import LinearAlgebra
 import TestSupport
+import Synchronization
 import Testing
 @testable import Training
 
@@ -57,7 +58,7 @@ struct LogisticRegressionTests {
         #expect(fit.coefficientTable.map(\.name) == ["intercept", "GPA", "TUCE", "PSI"])
     }
 
-    @Test("Newton steps with a sampled Hessian reach the same solution and covariance",
+    @Test("A fit started from a sample's minimum, stepping with its Hessian, reaches the same solution and covariance",
           arguments: ["synthetic_logit", "synthetic_l2_c1", "synthetic_l2_standardized", "weighted_l2"])
     func sampledHessian(_ name: String) throws {
         let fixture = try ReferenceFixture.load(name)
@@ -73,6 +74,44 @@ struct LogisticRegressionTests {
         #expect(maxRelativeError(zip(fit.coefficients, sd).map(*), zip(fixture.coefficients, sd).map(*)) <= 1e-6)
         #expect(maxRelativeError(zip(fit.standardErrors, sd).map(*), zip(fixture.standardErrors.coefficients, sd).map(*)) <= 1e-5)
         #expect(abs(fit.objective - fixture.objective) <= 1e-9 * abs(fixture.objective))
+    }
+
+    @Test("On many rows, the fit starts at a sample's minimum and reads each other block once per step", arguments: [0.0, 1.0])
+    func sampleStart(l2: Double) throws {
+        var rng = SeededGenerator(seed: 23)
+        let n = 40_000
+        var x = Matrix(rows: n, columns: 4)
+        var y = [Double](repeating: 0, count: n)
+        for i in 0..<n {
+            x[i, 0] = 40_000 + 15_000 * rng.nextGaussian()
+            x[i, 1] = Double.random(in: 0..<1, using: &rng) < 0.3 ? 1 : 0
+            x[i, 2] = rng.nextGaussian()
+            x[i, 3] = 0.5 * x[i, 2] + rng.nextGaussian()
+            let eta = -0.7 + 2e-5 * (x[i, 0] - 40_000) + 0.8 * x[i, 1] - 0.6 * x[i, 2] + 0.3 * x[i, 3]
+            y[i] = Double.random(in: 0..<1, using: &rng) < 1 / (1 + exp(-eta)) ? 1 : 0
+        }
+        // 80 blocks of 500 rows; a 4,000-row sample is every 10th block.
+        let data = try TrainingData(features: x, labels: y, featureNames: ["dollars", "flag", "a", "b"], blockRows: 500)
+        let exact = try LogisticRegression(l2: l2, hessianSampleRows: 0).fit(data)
+        let counted = BlockCountingSource(data)
+        var steps: [NewtonStep] = []
+        let fit = try LogisticRegression(l2: l2, hessianSampleRows: 4_000)
+            .fit(counted, featureNames: data.featureNames) { steps.append($0) }
+        #expect(fit.converged)
+        #expect(maxRelativeError(fit.coefficients, exact.coefficients) <= 1e-8)
+        #expect(relativeError(fit.intercept, exact.intercept) <= 1e-8)
+        #expect(maxRelativeError(fit.standardErrors, exact.standardErrors) <= 1e-8)
+        #expect(fit.objective <= exact.objective * (1 + 1e-14))
+        // The first step over all rows starts at the sample's minimum, already near the end.
+        let first = try #require(steps.first)
+        #expect(first.value - fit.objective <= 1e-4 * fit.objective)
+        // A block outside the sample is read by the moments pass, once at each point the steps
+        // reach (the start and one per step, the exact Hessian pass evaluating the last), and
+        // without a penalty by the separation check: no point is evaluated twice.
+        let reads = counted.reads
+        let outside = reads.indices.filter { $0 % 10 != 0 }.map { reads[$0] }
+        #expect(Set(outside) == [fit.iterations + (l2 > 0 ? 2 : 3)])
+        #expect(reads.indices.filter { $0 % 10 == 0 }.allSatisfy { reads[$0] > outside[0] })
     }
 
     @Test("A rare level missing from the Hessian sample does not stop an unpenalized fit")
@@ -160,5 +199,30 @@ struct LogisticRegressionTests {
         }
         #expect(largest <= 1e-13)
         #expect(two.covariance != one.covariance, "if OpenBLAS's dpotri no longer depends on its thread count, say so in the README")
+    }
+}
+
+/// A source that counts how often each block is read.
+final class BlockCountingSource: IndexedRowBlockSource, @unchecked Sendable {
+    let base: TrainingData
+    private let counts: Mutex<[Int]>
+
+    init(_ base: TrainingData) {
+        self.base = base
+        counts = Mutex([Int](repeating: 0, count: base.blockCount))
+    }
+
+    var reads: [Int] { counts.withLock { $0 } }
+    var featureCount: Int { base.featureCount }
+    var rowCount: Int { base.rowCount }
+    var blockCount: Int { base.blockCount }
+
+    func block(at index: Int) -> RowBlock {
+        counts.withLock { $0[index] += 1 }
+        return base.block(at: index)
+    }
+
+    func forEachBlock(_ body: (RowBlock) throws -> Void) rethrows {
+        for index in 0..<blockCount { try body(block(at: index)) }
     }
 }
