@@ -55,6 +55,9 @@ public struct LogisticRegression: Codable, Equatable, Sendable {
     public var hessianFreeWidth: Int = Self.defaultHessianFreeWidth
     /// The most L-BFGS steps of a fit above `hessianFreeWidth`; default 5,000.
     public var quasiNewtonIterations: Int = Self.defaultQuasiNewtonIterations
+    /// The smallest sample a `hessianSampleRows` above it allows (see there); 10,000. Not
+    /// written with the settings: tests lower it to make samples of samples on few rows.
+    var minimumSampleRows = 10_000
 
     /// The default `hessianFreeWidth`. Past 1,000 features the covariance alone is a million
     /// numbers in the model file and `d²` operations per scored row for its range, and a Newton
@@ -217,8 +220,11 @@ public struct LogisticRegression: Codable, Equatable, Sendable {
         }
         if stride >= 4, let warm = try sampleFit(objective, blockStride: stride, from: start, weightSum: moments.weightSum,
                                                   checksRank: !penalized) {
-            return try fit(objective, from: warm, hessianBlockStride: stride, moments: moments, rate: rate,
-                           featureNames: featureNames, onStep: onStep)
+            // Only steps over all rows count in `iterations` and are reported to `onStep`.
+            let (solution, steps) = try minimize(objective, from: warm, hessianScale: 1, solver: newtonSolver(weightSum: moments.weightSum),
+                                                 hessianBlockStride: stride, onStep: onStep)
+            return try newtonFit(solution, iterations: steps, objective: objective, moments: moments, rate: rate,
+                                 featureNames: featureNames)
         }
         var sampled = stride >= 4 ? objective.withHessianBlockStride(stride) : nil
         var initial = try (sampled ?? objective).evaluate(at: start, order: .hessian)
@@ -258,14 +264,12 @@ public struct LogisticRegression: Codable, Equatable, Sendable {
                              moments: moments, rate: rate, featureNames: featureNames)
     }
 
-    /// The smallest sample `hessianSampleRows` allows by default.
-    static let minimumSampleRows = 10_000
 
     /// The block stride of the sample of a fit on `rows` rows (see `hessianSampleRows`), or 0
     /// for no sample: at least 8 when there is one.
     func sampleBlockStride(rows: Int) -> Int {
         let sampleRows = min(hessianSampleRows, rows / 8)
-        guard sampleRows > 0, sampleRows >= min(hessianSampleRows, Self.minimumSampleRows) else { return 0 }
+        guard sampleRows > 0, sampleRows >= min(hessianSampleRows, minimumSampleRows) else { return 0 }
         return rows / sampleRows
     }
 
@@ -274,7 +278,10 @@ public struct LogisticRegression: Codable, Equatable, Sendable {
     ///
     /// The sample's penalty is scaled by its share of the weight, so that its minimizer
     /// estimates the minimizer over all rows. Steps on the sample cost a `blockStride`-th of
-    /// steps on all rows, and they take the fit through the first, long Newton steps.
+    /// steps on all rows, and they take the fit through the first, long Newton steps. A sample
+    /// large enough to have a sample of its own (`sampleBlockStride(rows:)`) is fitted the way
+    /// the rows are: from its own sample's minimum, with steps seeded by that sample's Hessian,
+    /// and one Hessian of its own at the end.
     ///
     /// - Returns: `nil` when the sample cannot give a start: it has no weight, or (with
     ///   `checksRank`, for an unpenalized fit) its columns are dependent, or its fit did not
@@ -282,38 +289,57 @@ public struct LogisticRegression: Codable, Equatable, Sendable {
     ///   without it.
     func sampleFit<Source: RowBlockSource>(_ objective: LogisticObjective<Source>, blockStride: Int, from start: [Double],
                                            weightSum: Double, checksRank: Bool) throws(TrainingError) -> SampleStart? {
-        let statistics = objective.sample(everyBlock: blockStride, penaltyScale: 1).passStatistics(at: start, order: .hessian)
+        let innerStride = sampleBlockStride(rows: objective.source.rowCount / blockStride)
+        let inner = innerStride >= 4
+            ? try sampleFit(objective, blockStride: blockStride * innerStride, from: start, weightSum: weightSum, checksRank: checksRank)
+            : nil
+        // With an inner start, only the sample's weight is needed here: a value pass.
+        let statistics = objective.sample(everyBlock: blockStride, penaltyScale: 1)
+            .passStatistics(at: start, order: inner == nil ? .hessian : .value)
         let share = statistics.weightSum / weightSum
         guard share > 0 else { return nil }
         let sample = objective.sample(everyBlock: blockStride, penaltyScale: share)
-        let initial = statistics.evaluation(at: start, centers: sample.centers, scales: sample.scales, penalties: sample.penalties)
-        if checksRank && linearDependency(initial.hessian!) != nil { return nil }
         // Sampling error is far larger than this: solving the sample more finely gains nothing.
         var solver = newtonSolver(weightSum: statistics.weightSum)
         let relative = max(tolerance, 1e-6)
         solver.gradientTolerance = relative * statistics.weightSum
         solver.decrementTolerance = 1e-4 * relative * statistics.weightSum
         solver.maxIterations = min(maxIterations, 30)
-        guard let solution = try? solver.minimize(sample, from: start, initial: initial), solution.converged,
-              let hessian = solution.evaluation.hessian,
-              let factor = try? Cholesky(factoring: hessian.scaled(by: 1 / share)) else { return nil }
-        return SampleStart(point: solution.parameters, hessian: factor, iterations: solution.iterations)
+        let solution: NewtonSolution?
+        if let inner {
+            solution = try? minimize(sample, from: inner, hessianScale: share, solver: solver,
+                                     hessianBlockStride: blockStride * innerStride, onStep: nil).solution
+        } else {
+            let initial = statistics.evaluation(at: start, centers: sample.centers, scales: sample.scales, penalties: sample.penalties)
+            if checksRank && linearDependency(initial.hessian!) != nil { return nil }
+            solution = try? solver.minimize(sample, from: start, initial: initial)
+        }
+        guard let solution, solution.converged, let hessian = solution.evaluation.hessian?.scaled(by: 1 / share),
+              (try? Cholesky(factoring: hessian)) != nil else { return nil }
+        return SampleStart(point: solution.parameters, hessian: hessian)
     }
 
-    /// A fit on many rows from the minimizer of a sample: quasi-Newton steps seeded with the
-    /// sample's Hessian (`SeededBFGSSolver`), then the exact Hessian, which certifies the
-    /// minimum and gives the covariance. If those steps stall, Newton steps with a Hessian
-    /// sampled afresh at each point take over first.
+    /// Minimizes `objective` from a sample's start: quasi-Newton steps seeded with the sample's
+    /// Hessian (`SeededBFGSSolver`), then exact Newton steps, whose first evaluation usually
+    /// takes the last step and certifies the minimum. If the seeded steps stall, Newton steps
+    /// with a Hessian summed over every `hessianBlockStride`-th block take over first.
     ///
-    /// The steps on the sample are not counted in the fit's `iterations`, nor reported to
-    /// `onStep`: only steps over all rows are.
-    func fit<Source: RowBlockSource>(_ objective: LogisticObjective<Source>, from warm: SampleStart, hessianBlockStride: Int,
-                                     moments: ColumnMoments, rate: Double, featureNames: [String],
-                                     onStep: ((NewtonStep) -> Void)?) throws(TrainingError) -> LogisticRegressionFit {
-        let solver = newtonSolver(weightSum: moments.weightSum)
+    /// - Parameters:
+    ///   - hessianScale: `objective`'s Hessian over the Hessian of all rows: 1 for all rows,
+    ///     a sample's share of the weight for a sample.
+    /// - Returns: The exact solver's solution, and the steps taken in all.
+    func minimize<Source: RowBlockSource>(_ objective: LogisticObjective<Source>, from warm: SampleStart, hessianScale: Double,
+                                          solver: NewtonCholeskySolver, hessianBlockStride: Int,
+                                          onStep: ((NewtonStep) -> Void)?) throws(TrainingError) -> (solution: NewtonSolution, steps: Int) {
+        let seed: Cholesky
+        do {
+            seed = try Cholesky(factoring: warm.hessian.scaled(by: hessianScale))
+        } catch {
+            throw .numerical(error)
+        }
         var seeded = SeededBFGSSolver(gradientTolerance: solver.gradientTolerance, decrementTolerance: solver.decrementTolerance)
-        seeded.maxIterations = min(maxIterations, 20)
-        let refined = try seeded.minimize(objective, hessian: warm.hessian, from: warm.point, onStep: onStep)
+        seeded.maxIterations = min(solver.maxIterations, 20)
+        let refined = try seeded.minimize(objective, hessian: seed, from: warm.point, onStep: onStep)
         var from = refined.parameters
         var steps = refined.iterations
         func report(_ step: NewtonStep) -> NewtonStep {
@@ -322,16 +348,15 @@ public struct LogisticRegression: Codable, Equatable, Sendable {
         }
         if refined.ending == .stalled {
             var cheap = solver
-            cheap.maxIterations = min(maxIterations - steps, 30)
+            cheap.maxIterations = min(solver.maxIterations - steps, 30)
             let approximate = try cheap.minimize(objective.withHessianBlockStride(hessianBlockStride), from: from) { onStep?(report($0)) }
             from = approximate.parameters
             steps += approximate.iterations
         }
         var exact = solver
-        exact.maxIterations = maxIterations - steps
+        exact.maxIterations = solver.maxIterations - steps
         let solution = try exact.minimize(objective, from: from) { onStep?(report($0)) }
-        return try newtonFit(solution, iterations: steps + solution.iterations, objective: objective,
-                             moments: moments, rate: rate, featureNames: featureNames)
+        return (solution, steps + solution.iterations)
     }
 
     /// The settings' ranges, checked before any pass.
@@ -494,8 +519,6 @@ public struct LogisticRegression: Codable, Equatable, Sendable {
 struct SampleStart {
     /// The sample's minimizer.
     let point: [Double]
-    /// The Cholesky factor of the sample's Hessian there, scaled up to all rows.
-    let hessian: Cholesky
-    /// The Newton steps the sample took.
-    let iterations: Int
+    /// The sample's Hessian there, scaled up to all rows; positive definite.
+    let hessian: Matrix
 }

@@ -76,8 +76,9 @@ struct LogisticRegressionTests {
         #expect(abs(fit.objective - fixture.objective) <= 1e-9 * abs(fixture.objective))
     }
 
-    @Test("On many rows, the fit starts at a sample's minimum and reads each other block once per step", arguments: [0.0, 1.0])
-    func sampleStart(l2: Double) throws {
+    @Test("On many rows, the fit starts at a sample's minimum and reads each other block once per step",
+          arguments: [0.0, 1.0], [false, true])
+    func sampleStart(l2: Double, nested: Bool) throws {
         var rng = SeededGenerator(seed: 23)
         let n = 40_000
         var x = Matrix(rows: n, columns: 4)
@@ -95,8 +96,10 @@ struct LogisticRegressionTests {
         let exact = try LogisticRegression(l2: l2, hessianSampleRows: 0).fit(data)
         let counted = BlockCountingSource(data)
         var steps: [NewtonStep] = []
-        let fit = try LogisticRegression(l2: l2, hessianSampleRows: 4_000)
-            .fit(counted, featureNames: data.featureNames) { steps.append($0) }
+        var trainer = LogisticRegression(l2: l2, hessianSampleRows: 4_000)
+        // Nested, the sample's own start is the minimum of its first block (every 8th of 10).
+        trainer.minimumSampleRows = nested ? 500 : 10_000
+        let fit = try trainer.fit(counted, featureNames: data.featureNames) { steps.append($0) }
         #expect(fit.converged)
         #expect(maxRelativeError(fit.coefficients, exact.coefficients) <= 1e-8)
         #expect(relativeError(fit.intercept, exact.intercept) <= 1e-8)
@@ -112,6 +115,8 @@ struct LogisticRegressionTests {
         let outside = reads.indices.filter { $0 % 10 != 0 }.map { reads[$0] }
         #expect(Set(outside) == [fit.iterations + (l2 > 0 ? 2 : 3)])
         #expect(reads.indices.filter { $0 % 10 == 0 }.allSatisfy { reads[$0] > outside[0] })
+        // The inner sample's block is read by its own steps too.
+        #expect((reads[0] > reads[10]) == nested)
     }
 
     @Test("A rare level missing from the Hessian sample does not stop an unpenalized fit")
