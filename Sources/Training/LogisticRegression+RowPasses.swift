@@ -4,6 +4,7 @@ import LinearAlgebra
 /// An objective whose passes give the logistic sums at a point: what the end of a Newton fit
 /// needs, wherever the rows are.
 protocol LogisticPointPasses: TwiceDifferentiableObjective {
+    var centers: [Double] { get }
     var scales: [Double] { get }
     var penalties: [Double] { get }
     func passStatistics(at parameters: [Double], order: DerivativeOrder) throws(TrainingError) -> LogisticPassStatistics

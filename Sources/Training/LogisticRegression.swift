@@ -190,6 +190,10 @@ public struct LogisticRegression: Codable, Equatable, Sendable {
         try validateSettings()
         let d = source.featureCount
         precondition(featureNames.count == d, "Expected \(d) feature names.")
+        if !usesL1 && !isHessianFree(features: d),
+           let fit = try fitFromSample(source, featureNames: featureNames, threads: max(1, threads), onStep: onStep) {
+            return fit
+        }
 
         let (moments, positiveWeight) = try Self.columnMoments(of: source, featureNames: featureNames, threads: threads)
         let penalized = l2 > 0
@@ -305,18 +309,90 @@ public struct LogisticRegression: Codable, Equatable, Sendable {
         solver.gradientTolerance = relative * statistics.weightSum
         solver.decrementTolerance = 1e-4 * relative * statistics.weightSum
         solver.maxIterations = min(maxIterations, 30)
-        let solution: NewtonSolution?
         if let inner {
-            solution = try? minimize(sample, from: inner, hessianScale: share, solver: solver,
-                                     hessianBlockStride: blockStride * innerStride, onStep: nil).solution
-        } else {
-            let initial = statistics.evaluation(at: start, centers: sample.centers, scales: sample.scales, penalties: sample.penalties)
-            if checksRank && linearDependency(initial.hessian!) != nil { return nil }
-            solution = try? solver.minimize(sample, from: start, initial: initial)
+            guard let solution = try? minimize(sample, from: inner, hessianScale: share, solver: solver,
+                                               hessianBlockStride: blockStride * innerStride, onStep: nil).solution,
+                  solution.converged, let hessian = solution.evaluation.hessian?.scaled(by: 1 / share),
+                  (try? Cholesky(factoring: hessian)) != nil else { return nil }
+            return SampleStart(point: solution.parameters, hessian: hessian)
         }
-        guard let solution, solution.converged, let hessian = solution.evaluation.hessian?.scaled(by: 1 / share),
-              (try? Cholesky(factoring: hessian)) != nil else { return nil }
-        return SampleStart(point: solution.parameters, hessian: hessian)
+        let initial = statistics.evaluation(at: start, centers: sample.centers, scales: sample.scales, penalties: sample.penalties)
+        if checksRank && linearDependency(initial.hessian!) != nil { return nil }
+        // Two Newton steps take the sample through the long first steps; from there the
+        // Hessian of the second step's point serves the rest of the sample's steps (seeded
+        // quasi-Newton ones, which form no Hessian) and the steps over all rows.
+        var newton = solver
+        newton.maxIterations = min(solver.maxIterations, 2)
+        guard let early = try? newton.minimize(sample, from: start, initial: initial),
+              let factor = early.hessianFactor, let hessian = early.evaluation.hessian else { return nil }
+        var point = early.parameters
+        if !early.converged {
+            var seeded = SeededBFGSSolver(gradientTolerance: solver.gradientTolerance, decrementTolerance: solver.decrementTolerance)
+            seeded.maxIterations = min(solver.maxIterations, 20)
+            guard let refined = try? seeded.minimize(sample, hessian: factor, from: point, initial: early.evaluation),
+                  refined.ending == .predicted else { return nil }
+            point = refined.parameters
+        }
+        return SampleStart(point: point, hessian: hessian.scaled(by: 1 / share))
+    }
+
+    /// An L2 fit on many rows whose first pass over all rows both sums the column moments and
+    /// takes the gradient at a sample's minimum, or `nil` where the sample cannot give that
+    /// start (it has a constant column or one class, or its fit fails; see `sampleFit`).
+    ///
+    /// The coordinates of the fit (centers and scales of the columns) are the sample's: the
+    /// objective and its minimizer are the same in any coordinates, and the penalty is put in
+    /// these ones with the standard deviations of all rows once the first pass has them. The
+    /// checks of the moments (`checkMoments`) come after that pass, with the same errors.
+    func fitFromSample<Source: RowBlockSource>(_ source: Source, featureNames: [String], threads: Int,
+                                               onStep: ((NewtonStep) -> Void)?) throws(TrainingError) -> LogisticRegressionFit? {
+        let stride = sampleBlockStride(rows: source.rowCount)
+        guard stride >= 4 else { return nil }
+        let d = source.featureCount
+        let (sampleMoments, samplePositive) = StrandedPass.sum(
+            over: source, threads: threads, blockStride: stride,
+            empty: { FirstPass(featureCount: d, order: nil) },
+            add: { sum, block, _ in sum.add(block, intercept: 0, coefficients: []) },
+            merge: { $0.merge($1) }).momentsAndPositiveWeight
+        guard (try? Self.checkMoments(sampleMoments, positiveWeight: samplePositive, featureNames: featureNames)) != nil,
+              let (sampleScales, samplePenalties, _, start) = try? setup(sampleMoments, positiveWeight: samplePositive)
+        else { return nil }
+        let penalized = l2 > 0
+        let sampleCoordinates = LogisticObjective(source: source, centers: sampleMoments.means, scales: sampleScales,
+                                                  penalties: samplePenalties, rejectsSeparation: !penalized, threads: threads)
+        // The rows' weight, estimated from the sample's for its penalty; known after pass 1.
+        let estimatedWeight = sampleMoments.weightSum * Double(source.rowCount) / Double(sampleMoments.count)
+        guard let warm = try sampleFit(sampleCoordinates, blockStride: stride, from: start, weightSum: estimatedWeight,
+                                       checksRank: !penalized) else { return nil }
+
+        // Pass 1 over all rows: the moments, and the value and gradient at the sample's minimum.
+        let (b, beta) = sampleCoordinates.originalScale(warm.point)
+        let first = StrandedPass.sum(
+            over: source, threads: threads,
+            empty: { FirstPass(featureCount: d, order: .gradient) },
+            add: { sum, block, _ in sum.add(block, intercept: b, coefficients: beta) },
+            merge: { $0.merge($1) })
+        let (moments, positiveWeight) = first.momentsAndPositiveWeight
+        try Self.checkMoments(moments, positiveWeight: positiveWeight, featureNames: featureNames)
+        let (_, _, rate, _) = try setup(moments, positiveWeight: positiveWeight)
+        let ridge = l2
+        let penalties = zip(sampleScales, moments.standardDeviations).map { c, sd in standardize ? ridge * (c * sd) * (c * sd) : ridge * c * c }
+        let objective = LogisticObjective(source: source, centers: sampleCoordinates.centers, scales: sampleScales,
+                                          penalties: penalties, rejectsSeparation: !penalized, threads: threads)
+        let initial = try first.statistics!.evaluation(at: warm.point, centers: objective.centers, scales: sampleScales,
+                                                       penalties: penalties, rejectingSeparation: !penalized)
+        // The seed's loss part was scaled up by the estimated weight and its penalty was the
+        // sample's: rescale the one and swap the other.
+        let sampleWeight = sampleMoments.weightSum
+        var seed = warm.hessian.scaled(by: (sampleWeight / estimatedWeight) / (sampleWeight / moments.weightSum))
+        for j in 0..<d {
+            seed[j + 1, j + 1] += penalties[j] - samplePenalties[j] * (sampleWeight / estimatedWeight) / (sampleWeight / moments.weightSum)
+        }
+        let (solution, steps) = try minimize(objective, from: SampleStart(point: warm.point, hessian: seed), initial: initial,
+                                             hessianScale: 1, solver: newtonSolver(weightSum: moments.weightSum),
+                                             hessianBlockStride: stride, onStep: onStep)
+        return try newtonFit(solution, iterations: steps, objective: objective, moments: moments, rate: rate,
+                             featureNames: featureNames)
     }
 
     /// Minimizes `objective` from a sample's start: quasi-Newton steps seeded with the sample's
@@ -328,7 +404,8 @@ public struct LogisticRegression: Codable, Equatable, Sendable {
     ///   - hessianScale: `objective`'s Hessian over the Hessian of all rows: 1 for all rows,
     ///     a sample's share of the weight for a sample.
     /// - Returns: The exact solver's solution, and the steps taken in all.
-    func minimize<Source: RowBlockSource>(_ objective: LogisticObjective<Source>, from warm: SampleStart, hessianScale: Double,
+    func minimize<Source: RowBlockSource>(_ objective: LogisticObjective<Source>, from warm: SampleStart,
+                                          initial: ObjectiveEvaluation? = nil, hessianScale: Double,
                                           solver: NewtonCholeskySolver, hessianBlockStride: Int,
                                           onStep: ((NewtonStep) -> Void)?) throws(TrainingError) -> (solution: NewtonSolution, steps: Int) {
         let seed: Cholesky
@@ -339,7 +416,7 @@ public struct LogisticRegression: Codable, Equatable, Sendable {
         }
         var seeded = SeededBFGSSolver(gradientTolerance: solver.gradientTolerance, decrementTolerance: solver.decrementTolerance)
         seeded.maxIterations = min(solver.maxIterations, 20)
-        let refined = try seeded.minimize(objective, hessian: seed, from: warm.point, onStep: onStep)
+        let refined = try seeded.minimize(objective, hessian: seed, from: warm.point, initial: initial, onStep: onStep)
         var from = refined.parameters
         var steps = refined.iterations
         func report(_ step: NewtonStep) -> NewtonStep {
@@ -428,7 +505,7 @@ public struct LogisticRegression: Codable, Equatable, Sendable {
         let nullLogLikelihood = weightSum * (rate * log(rate) + (1 - rate) * log1p(-rate))
         return LogisticRegressionFit(
             featureNames: featureNames, intercept: intercept, coefficients: beta,
-            covariance: originalScaleCovariance(covariance, centers: moments.means, scales: scales).elements,
+            covariance: originalScaleCovariance(covariance, centers: objective.centers, scales: scales).elements,
             settings: self, centers: moments.means, standardDeviations: sd,
             observationCount: moments.count, weightSum: weightSum, positiveRate: rate,
             objective: solution.evaluation.value,
@@ -521,4 +598,35 @@ struct SampleStart {
     let point: [Double]
     /// The sample's Hessian there, scaled up to all rows; positive definite.
     let hessian: Matrix
+}
+
+/// What the first pass over rows sums: the column moments and positive weight and, when
+/// asked, the loss and gradient at a point.
+struct FirstPass: Sendable {
+    var moments: ColumnMoments
+    var positiveWeight = 0.0
+    var statistics: LogisticPassStatistics?
+
+    init(featureCount: Int, order: DerivativeOrder?) {
+        moments = ColumnMoments(columns: featureCount)
+        statistics = order.map { LogisticPassStatistics(featureCount: featureCount, order: $0) }
+    }
+
+    var momentsAndPositiveWeight: (ColumnMoments, Double) { (moments, positiveWeight) }
+
+    /// Adds a block; the point (on the original scale) matters only with statistics.
+    mutating func add(_ block: RowBlock, intercept: Double, coefficients: [Double]) {
+        moments.add(rows: block.rows, of: block.features, weights: block.weights)
+        for i in 0..<block.rows.count where block.weight(i) > 0 {
+            positiveWeight += block.weight(i) * block.label(i)
+        }
+        // Centers and scales matter only for a Hessian, which is not asked for.
+        statistics?.add(block: block, intercept: intercept, coefficients: coefficients, centers: [], scales: [])
+    }
+
+    mutating func merge(_ other: FirstPass) {
+        moments.merge(other.moments)
+        positiveWeight += other.positiveWeight
+        if let o = other.statistics { statistics?.merge(o) }
+    }
 }

@@ -72,17 +72,19 @@ public struct SeededBFGSSolver: Sendable {
     ///   - hessian: The Cholesky factor of the seed, an estimate of the Hessian near the
     ///     minimum; positive definite.
     ///   - start: The starting point.
+    ///   - initial: The evaluation (with gradient) at `start`, if the caller already has it.
     ///   - onStep: Called after each accepted (evaluated) step, for progress reports.
     /// - Returns: The point reached and how the iterations ended.
     /// - Throws: Whatever `objective` throws; `TrainingError.numerical` if a solve fails.
     /// - Complexity: One evaluation with the gradient per step, plus value-only evaluations
     ///   when a step is shortened; O(p² + memory·p) per direction.
     public func minimize<Objective: TwiceDifferentiableObjective>(
-        _ objective: Objective, hessian: Cholesky, from start: [Double],
+        _ objective: Objective, hessian: Cholesky, from start: [Double], initial: ObjectiveEvaluation? = nil,
         onStep: ((NewtonStep) -> Void)? = nil
     ) throws(TrainingError) -> SeededBFGSSolution {
         var x = start
-        var current = try objective.evaluate(at: x, order: .gradient)
+        var current: ObjectiveEvaluation
+        if let initial { current = initial } else { current = try objective.evaluate(at: x, order: .gradient) }
         var contraction: Double? = nil
         var iterations = 0
         var pairs: [(s: [Double], y: [Double], rho: Double)] = []
