@@ -166,6 +166,9 @@ def compare_shape(timer, rows, columns, args, workdir):
     for r in range(args.repeats):
         # Rotate the order so that no contender always runs right after another.
         for name in order[r % len(order):] + order[:r % len(order)]:
+            # Let the last contender's idle BLAS and OpenMP threads stop spinning first: they
+            # would take a core from whichever runs next.
+            time.sleep(args.pause)
             if name.startswith("ours"):
                 report = run_ours(timer, path, rows, columns, args, int(name[-1]))
                 runs[name].append(report["seconds"])
@@ -196,7 +199,7 @@ def short(n):
 def print_table(results, args):
     print()
     print(f"λ = {args.l2} (C = {1 / args.l2:g}), standardize=false on standardized features; our tolerance {args.tolerance:g}; "
-          f"median of {args.repeats} interleaved rounds; seconds per fit")
+          f"median of {args.repeats} interleaved rounds, {args.pause:g} s apart; seconds per fit")
     header = ("| shape | ours 1 thr | ours 2 thr | Newton steps | sklearn lbfgs (tol, iters) "
               "| newton-cholesky (tol, iters) | ours 2 thr / best | ours 1 thr / best | gap lbfgs | gap newton-chol |")
     print(header)
@@ -221,6 +224,9 @@ def main():
     parser.add_argument("--seed", type=int, default=20251123, help="the data seed (default 20251123)")
     parser.add_argument("--target-gap", type=float, default=1e-8,
                         help="largest relative objective gap sklearn must reach (default 1e-8)")
+    parser.add_argument("--pause", type=float, default=1.0,
+                        help="seconds to wait before each timed run, so that no contender's spinning threads "
+                             "slow the next (default 1)")
     parser.add_argument("--json", help="also write the raw results to this file")
     args = parser.parse_args()
     if args.repeats < 1:

@@ -113,6 +113,10 @@ struct Train: ParsableCommand {
                                valueName: "n"))
     var hessianFreeWidth = LogisticRegression.defaultHessianFreeWidth
 
+    @Option(help: ArgumentHelp("On many rows, first fit a sample of at most this many rows (and an eighth of them at most), then step from there; 0 fits on all rows from the start, as the Spark driver does.",
+                               valueName: "n"))
+    var hessianSampleRows = LogisticRegression().hessianSampleRows
+
     @Option(help: ArgumentHelp("With --spec, the share of closed leads, most recently closed, held out of the fit to validate on (0 fits on all).",
                                valueName: "fraction"))
     var holdout = 0.2
@@ -186,6 +190,9 @@ struct Train: ParsableCommand {
         }
         guard hessianFreeWidth >= 0 else {
             throw ValidationError("--hessian-free-width must be at least 0, not \(hessianFreeWidth).")
+        }
+        guard hessianSampleRows >= 0 else {
+            throw ValidationError("--hessian-sample-rows must be at least 0, not \(hessianSampleRows).")
         }
         guard pathLength >= 2 else { throw ValidationError("--path-length must be at least 2, not \(pathLength).") }
         guard holdout >= 0 && holdout < 1 else {
@@ -369,6 +376,7 @@ struct Train: ParsableCommand {
         case .elasticNet: LogisticRegression(lambda: lambda.value ?? 0, l1Ratio: alpha ?? 0, standardize: standardize)
         }
         trainer.hessianFreeWidth = hessianFreeWidth
+        trainer.hessianSampleRows = hessianSampleRows
         return trainer
     }
 

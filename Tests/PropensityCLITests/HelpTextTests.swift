@@ -121,6 +121,10 @@ struct HelpTextTests {
               --hessian-free-width <n>
                                       Above this many feature columns, fit with L-BFGS from gradients alone,
                                       without the Hessian: no standard errors or score ranges. (default: 1000)
+              --hessian-sample-rows <n>
+                                      On many rows, first fit a sample of at most this many rows (and an eighth
+                                      of them at most), then step from there; 0 fits on all rows from the
+                                      start, as the Spark driver does. (default: 100000)
               --holdout <fraction>    With --spec, the share of closed leads, most recently closed, held out of
                                       the fit to validate on (0 fits on all). (default: 0.2)
               --calibration <method>  With --spec, calibrate the probabilities on the held-out leads: none,
