@@ -7,8 +7,9 @@ import Training
 
 /// Writes a synthetic data set to a row cache a batch at a time, reads the cache once, then fits
 /// from it, and prints one JSON object: the seconds of each phase, the passes of the fit and the
-/// seconds per pass against the seconds of the plain read, and the process's peak resident
-/// memory. Nothing holds more than one batch of rows at a time.
+/// seconds per pass against the seconds of the plain read, one value-and-gradient pass and one
+/// pass with the Hessian timed on their own, and the process's peak resident memory. Nothing
+/// holds more than one batch of rows at a time.
 ///
 ///     cache-timer --rows 20000000 --columns 32 --out /tmp/leads.cache --keep
 ///     cache-timer --rows 20000000 --columns 32 --out /tmp/leads.cache --reuse
@@ -109,6 +110,20 @@ struct CacheTimer: ParsableCommand {
         let fitSeconds = seconds(clock.now - start)
         let passes = counting.passes
 
+        // Each kind of pass on its own, at the solution: the fit mixes cheap gradient passes
+        // with one pass that also forms the Hessian (a dsyrk of every row).
+        let sd = fit.standardDeviations
+        let objective = LogisticObjective(source: cache, centers: fit.centers, scales: sd.map { $0 > 0 ? 1 / $0 : 1 },
+                                          penalties: [Double](repeating: 0, count: columns), threads: threads)
+        let point = objective.standardized(intercept: fit.intercept, coefficients: fit.coefficients)
+        func timed(_ order: DerivativeOrder) -> Double {
+            let passStart = clock.now
+            _ = objective.passStatistics(at: point, order: order)
+            return seconds(clock.now - passStart)
+        }
+        let gradientPassSeconds = [timed(.gradient), timed(.gradient), timed(.gradient)].sorted()[1]
+        let hessianPassSeconds = timed(.hessian)
+
         var usage = rusage()
         getrusage(RUSAGE_SELF.rawValue, &usage)
         var memorySecondsPerPass: Double?
@@ -132,6 +147,8 @@ struct CacheTimer: ParsableCommand {
             rows: rows, columns: columns, float32: float32, bytes: bytes, chunks: cache.blockCount, chunkRows: cache.chunkRows,
             writeSeconds: writeSeconds, readSeconds: readSeconds, fitSeconds: fitSeconds, passes: passes,
             secondsPerPass: fitSeconds / passes, passOverRead: fitSeconds / passes / readSeconds,
+            gradientPassSeconds: gradientPassSeconds, gradientPassOverRead: gradientPassSeconds / readSeconds,
+            hessianPassSeconds: hessianPassSeconds, hessianPassOverRead: hessianPassSeconds / readSeconds,
             iterations: fit.iterations, converged: fit.converged, objective: fit.objective,
             peakResidentMiB: Double(usage.ru_maxrss) / 1024, memorySecondsPerPass: memorySecondsPerPass, threads: threads, checksum: Int(checksum))
         let encoder = JSONEncoder()
@@ -145,6 +162,10 @@ struct CacheTimer: ParsableCommand {
         let bytes, chunks, chunkRows: Int
         let writeSeconds: Double?
         let readSeconds, fitSeconds, passes, secondsPerPass, passOverRead: Double
+        /// One value-and-gradient pass at the solution (median of 3), and over the read.
+        let gradientPassSeconds, gradientPassOverRead: Double
+        /// One pass with the Hessian at the solution, and over the read.
+        let hessianPassSeconds, hessianPassOverRead: Double
         let iterations: Int
         let converged: Bool
         let objective: Double
