@@ -90,43 +90,21 @@ public struct NewtonCholeskySolver: Sendable {
                                       maxAbsGradient: maxGradient, newtonDecrement: decrement)
             }
 
-            // The full step, with every derivative in one pass: near the minimum it is taken.
-            var t = 1.0
-            var trialPoint = zip(x, step).map { $0 + $1 }
-            var trial = try objective.evaluate(at: trialPoint, order: .hessian)
-            let roundoff = 16 * Double.ulpOfOne * abs(current.value)
-            func accepted(_ value: Double, _ t: Double) -> Bool {
-                value <= current.value + armijo * t * slope
-            }
-            var ok = accepted(trial.value, t)
-            if !ok && trial.value <= current.value + roundoff {
-                // Within rounding of the value, progress shows in the gradient instead.
-                ok = trial.gradient!.reduce(0) { max($0, abs($1)) } < maxGradient
-            }
-            if !ok {
-                var halvings = 0
-                while !ok && halvings < maxHalvings {
-                    t *= 0.5
-                    halvings += 1
-                    trialPoint = zip(x, step).map { $0 + t * $1 }
-                    let value = try objective.evaluate(at: trialPoint, order: .value).value
-                    ok = accepted(value, t)
+            let search = BacktrackingLineSearch(armijo: armijo, maxHalvings: maxHalvings)
+            guard let accepted = try search.search(objective, from: x, along: step, current: current, slope: slope,
+                                                   maxGradient: maxGradient, order: .hessian) else {
+                if decrement <= max(decrementTolerance, 16 * Double.ulpOfOne * abs(current.value)) {
+                    // No representable progress is left: this is the minimum to working precision.
+                    return NewtonSolution(parameters: x, evaluation: current, hessianFactor: factor,
+                                          iterations: iterations, converged: true,
+                                          maxAbsGradient: maxGradient, newtonDecrement: decrement)
                 }
-                guard ok else {
-                    if decrement <= max(decrementTolerance, roundoff) {
-                        // No representable progress is left: this is the minimum to working precision.
-                        return NewtonSolution(parameters: x, evaluation: current, hessianFactor: factor,
-                                              iterations: iterations, converged: true,
-                                              maxAbsGradient: maxGradient, newtonDecrement: decrement)
-                    }
-                    throw .lineSearchFailed(iteration: iterations + 1, maxAbsGradient: maxGradient)
-                }
-                trial = try objective.evaluate(at: trialPoint, order: .hessian)
+                throw .lineSearchFailed(iteration: iterations + 1, maxAbsGradient: maxGradient)
             }
-            x = trialPoint
-            current = trial
+            x = accepted.point
+            current = accepted.evaluation
             iterations += 1
-            onStep?(NewtonStep(iteration: iterations, value: current.value, stepSize: t,
+            onStep?(NewtonStep(iteration: iterations, value: current.value, stepSize: accepted.fraction,
                                maxAbsGradient: current.gradient!.reduce(0) { max($0, abs($1)) }))
         }
     }

@@ -108,30 +108,14 @@ public struct SeededBFGSSolver: Sendable {
                 return SeededBFGSSolution(parameters: x, iterations: iterations, ending: .stalled)
             }
 
-            var t = 1.0
-            var trialPoint = zip(x, step).map { $0 + $1 }
-            var trial = try objective.evaluate(at: trialPoint, order: .gradient)
-            let roundoff = 16 * Double.ulpOfOne * abs(current.value)
-            func accepted(_ value: Double, _ t: Double) -> Bool {
-                value <= current.value + armijo * t * slope
+            let search = BacktrackingLineSearch(armijo: armijo, maxHalvings: maxHalvings)
+            // A direction no halving of which is accepted means the seed no longer fits: let
+            // the caller go on from the last accepted point.
+            guard let accepted = try search.search(objective, from: x, along: step, current: current, slope: slope,
+                                                   maxGradient: maxGradient, order: .gradient) else {
+                return SeededBFGSSolution(parameters: x, iterations: iterations, ending: .stalled)
             }
-            var ok = accepted(trial.value, t)
-            if !ok && trial.value <= current.value + roundoff {
-                ok = trial.gradient!.reduce(0) { max($0, abs($1)) } < maxGradient
-            }
-            if !ok {
-                var halvings = 0
-                while !ok && halvings < maxHalvings {
-                    t *= 0.5
-                    halvings += 1
-                    trialPoint = zip(x, step).map { $0 + t * $1 }
-                    ok = accepted(try objective.evaluate(at: trialPoint, order: .value).value, t)
-                }
-                // A direction this poor means the seed no longer fits: let the caller go on
-                // from the last accepted point.
-                guard ok else { return SeededBFGSSolution(parameters: x, iterations: iterations, ending: .stalled) }
-                trial = try objective.evaluate(at: trialPoint, order: .gradient)
-            }
+            let (trialPoint, trial) = (accepted.point, accepted.evaluation)
             if memory > 0 {
                 let sk = zip(trialPoint, x).map { $0 - $1 }
                 let yk = zip(trial.gradient!, g).map { $0 - $1 }
@@ -145,7 +129,8 @@ public struct SeededBFGSSolver: Sendable {
             current = trial
             iterations += 1
             let newMaxGradient = current.gradient!.reduce(0) { max($0, abs($1)) }
-            onStep?(NewtonStep(iteration: iterations, value: current.value, stepSize: t, maxAbsGradient: newMaxGradient))
+            onStep?(NewtonStep(iteration: iterations, value: current.value, stepSize: accepted.fraction,
+                               maxAbsGradient: newMaxGradient))
             let rate = newMaxGradient / maxGradient
             if !(rate <= slowestContraction) {
                 return SeededBFGSSolution(parameters: x, iterations: iterations, ending: .stalled)
