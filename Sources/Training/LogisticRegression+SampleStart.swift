@@ -44,8 +44,7 @@ extension LogisticRegression {
         solver.decrementTolerance = 1e-4 * relative * statistics.weightSum
         solver.maxIterations = min(maxIterations, 30)
         if let inner {
-            guard let solution = try? minimize(sample, from: inner, hessianScale: share, solver: solver,
-                                               hessianBlockStride: blockStride * innerStride, onStep: nil).solution,
+            guard let solution = try? minimize(sample, from: inner, hessianScale: share, solver: solver, onStep: nil).solution,
                   solution.converged, let hessian = solution.evaluation.hessian?.scaled(by: 1 / share),
                   (try? Cholesky(factoring: hessian)) != nil else { return nil }
             return SampleStart(point: solution.parameters, hessian: hessian)
@@ -120,15 +119,16 @@ extension LogisticRegression {
         }
         let (solution, steps) = try minimize(objective, from: SampleStart(point: warm.point, hessian: seed), initial: initial,
                                              hessianScale: 1, solver: newtonSolver(weightSum: moments.weightSum),
-                                             hessianBlockStride: stride, onStep: onStep)
+                                             onStep: onStep)
         return try newtonFit(solution, iterations: steps, objective: objective, moments: moments, rate: rate,
                              featureNames: featureNames)
     }
 
     /// Minimizes `objective` from a sample's start: quasi-Newton steps seeded with the sample's
     /// Hessian (`SeededBFGSSolver`), then exact Newton steps, whose first evaluation usually
-    /// takes the last step and certifies the minimum. If the seeded steps stall, Newton steps
-    /// with a Hessian summed over every `hessianBlockStride`-th block take over first.
+    /// takes the last step and certifies the minimum. If the seeded steps stall, the sample's
+    /// Hessian does not stand for the rows' (a rare level missing from the sample, say), and
+    /// exact Newton steps take over from where they stalled.
     ///
     /// - Parameters:
     ///   - hessianScale: `objective`'s Hessian over the Hessian of all rows: 1 for all rows,
@@ -136,7 +136,7 @@ extension LogisticRegression {
     /// - Returns: The exact solver's solution, and the steps taken in all.
     func minimize<Source: RowBlockSource>(_ objective: LogisticObjective<Source>, from warm: SampleStart,
                                           initial: ObjectiveEvaluation? = nil, hessianScale: Double,
-                                          solver: NewtonCholeskySolver, hessianBlockStride: Int,
+                                          solver: NewtonCholeskySolver,
                                           onStep: ((NewtonStep) -> Void)?) throws(TrainingError) -> (solution: NewtonSolution, steps: Int) {
         let seed: Cholesky
         do {
@@ -147,22 +147,13 @@ extension LogisticRegression {
         var seeded = SeededBFGSSolver(gradientTolerance: solver.gradientTolerance, decrementTolerance: solver.decrementTolerance)
         seeded.maxIterations = min(solver.maxIterations, 20)
         let refined = try seeded.minimize(objective, hessian: seed, from: warm.point, initial: initial, onStep: onStep)
-        var from = refined.parameters
-        var steps = refined.iterations
-        func report(_ step: NewtonStep) -> NewtonStep {
-            NewtonStep(iteration: steps + step.iteration, value: step.value, stepSize: step.stepSize,
-                       maxAbsGradient: step.maxAbsGradient)
-        }
-        if refined.ending == .stalled {
-            var cheap = solver
-            cheap.maxIterations = min(solver.maxIterations - steps, 30)
-            let approximate = try cheap.minimize(objective.withHessianBlockStride(hessianBlockStride), from: from) { onStep?(report($0)) }
-            from = approximate.parameters
-            steps += approximate.iterations
-        }
+        let steps = refined.iterations
         var exact = solver
         exact.maxIterations = solver.maxIterations - steps
-        let solution = try exact.minimize(objective, from: from) { onStep?(report($0)) }
+        let solution = try exact.minimize(objective, from: refined.parameters) { step in
+            onStep?(NewtonStep(iteration: steps + step.iteration, value: step.value, stepSize: step.stepSize,
+                               maxAbsGradient: step.maxAbsGradient))
+        }
         return (solution, steps + solution.iterations)
     }
 }

@@ -226,48 +226,23 @@ public struct LogisticRegression: Codable, Equatable, Sendable {
                                                   checksRank: !penalized) {
             // Only steps over all rows count in `iterations` and are reported to `onStep`.
             let (solution, steps) = try minimize(objective, from: warm, hessianScale: 1, solver: newtonSolver(weightSum: moments.weightSum),
-                                                 hessianBlockStride: stride, onStep: onStep)
+                                                 onStep: onStep)
             return try newtonFit(solution, iterations: steps, objective: objective, moments: moments, rate: rate,
                                  featureNames: featureNames)
         }
-        var sampled = stride >= 4 ? objective.withHessianBlockStride(stride) : nil
-        var initial = try (sampled ?? objective).evaluate(at: start, order: .hessian)
-        if !penalized {
+        // Few rows, or a sample that cannot stand for them (the rows' steps would go astray on
+        // its Hessian): Newton steps with the exact Hessian from the start.
+        let initial = try objective.evaluate(at: start, order: .hessian)
+        if !penalized, let dependency = linearDependency(initial.hessian!) {
             // At the start every row has the same weight p̄(1 − p̄)sᵢ, so the Hessian is the
             // weighted Gram matrix of the centered columns: its rank shows exact collinearity.
-            // Columns independent on a sample are independent on all rows; a sample can lack a
-            // rare level, though, so a rank-deficient sample is checked on all rows.
-            if sampled != nil, linearDependency(initial.hessian!) != nil {
-                sampled = nil
-                initial = try objective.evaluate(at: start, order: .hessian)
-            }
-            if let dependency = linearDependency(initial.hessian!) {
-                throw collinearityError(dependency, featureNames: featureNames, standardDeviations: sd)
-            }
+            throw collinearityError(dependency, featureNames: featureNames, standardDeviations: sd)
         }
-
-        let solver = newtonSolver(weightSum: moments.weightSum)
-        var from = start
-        var sampledIterations = 0
-        if let sampled {
-            // Cheap steps with the sampled Hessian do the work; the exact solver below then
-            // starts at (or next to) the minimum and usually only certifies it.
-            var cheap = solver
-            cheap.maxIterations = min(maxIterations, 30)
-            let approximate = try cheap.minimize(sampled, from: start, initial: initial, onStep: onStep)
-            from = approximate.parameters
-            sampledIterations = approximate.iterations
-        }
-        var exact = solver
-        exact.maxIterations = maxIterations - sampledIterations
-        let solution = try exact.minimize(objective, from: from, initial: sampled == nil ? initial : nil) { step in
-            onStep?(NewtonStep(iteration: sampledIterations + step.iteration, value: step.value,
-                               stepSize: step.stepSize, maxAbsGradient: step.maxAbsGradient))
-        }
-        return try newtonFit(solution, iterations: sampledIterations + solution.iterations, objective: objective,
+        let solution = try newtonSolver(weightSum: moments.weightSum).minimize(objective, from: start, initial: initial,
+                                                                               onStep: onStep)
+        return try newtonFit(solution, iterations: solution.iterations, objective: objective,
                              moments: moments, rate: rate, featureNames: featureNames)
     }
-
 
     /// The settings' ranges, checked before any pass.
     func validateSettings() throws(TrainingError) {
