@@ -110,13 +110,11 @@ extension LogisticRegression {
                                           penalties: penalties, rejectsSeparation: !penalized, threads: threads)
         let initial = try first.statistics!.evaluation(at: warm.point, centers: objective.centers, scales: sampleScales,
                                                        penalties: penalties, rejectingSeparation: !penalized)
-        // The seed's loss part was scaled up by the estimated weight and its penalty was the
-        // sample's: rescale the one and swap the other.
-        let sampleWeight = sampleMoments.weightSum
-        var seed = warm.hessian.scaled(by: (sampleWeight / estimatedWeight) / (sampleWeight / moments.weightSum))
-        for j in 0..<d {
-            seed[j + 1, j + 1] += penalties[j] - samplePenalties[j] * (sampleWeight / estimatedWeight) / (sampleWeight / moments.weightSum)
-        }
+        // The seed's loss part was scaled up to the estimated weight and its penalty was the
+        // sample's: rescale the one to the rows' weight and swap the other.
+        let rescale = moments.weightSum / estimatedWeight
+        var seed = warm.hessian.scaled(by: rescale)
+        for j in 0..<d { seed[j + 1, j + 1] += penalties[j] - samplePenalties[j] * rescale }
         let (solution, steps) = try minimize(objective, from: SampleStart(point: warm.point, hessian: seed), initial: initial,
                                              hessianScale: 1, solver: newtonSolver(weightSum: moments.weightSum),
                                              onStep: onStep)

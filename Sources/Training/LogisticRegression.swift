@@ -46,7 +46,8 @@ public struct LogisticRegression: Codable, Equatable, Sendable {
     /// rows with the sample's Hessian until the gradient meets the tolerance, and computes the
     /// exact Hessian once at the end to certify convergence and give the covariance. The
     /// gradient of the steps over all rows is always exact, so the solution is the same. 0
-    /// turns sampling off.
+    /// turns sampling off. (With an L1 part, proximal Newton steps sum their Hessian over a
+    /// sample of this many rows on more than four times as many.)
     public var hessianSampleRows: Int
     /// Above this many features the fit never forms the `(d + 1)²` Hessian: it uses L-BFGS
     /// (OWL-QN with an L1 part, `QuasiNewtonSolver`) on values and gradients, with the same
@@ -220,7 +221,9 @@ public struct LogisticRegression: Codable, Equatable, Sendable {
             let l1 = [0] + scales.map { standardize ? lasso : lasso * $0 }
             let problem = ElasticNetProblem(objective: objective, l1: l1, featureNames: featureNames,
                                             moments: moments, rate: rate)
-            return try fitElasticNet(problem, from: start, free: nil, hessianBlockStride: stride, onStep: onStep)
+            // The elastic net keeps its own rule: Hessians sampled on more than 4 × hessianSampleRows rows.
+            let hessianStride = hessianSampleRows > 0 ? source.rowCount / hessianSampleRows : 0
+            return try fitElasticNet(problem, from: start, free: nil, hessianBlockStride: hessianStride, onStep: onStep)
         }
         if stride >= 4, let warm = try sampleFit(objective, blockStride: stride, from: start, weightSum: moments.weightSum,
                                                   checksRank: !penalized) {
