@@ -40,9 +40,11 @@ extension LogisticRegression {
         var sampledIterations = 0
         if stride >= 4 {
             // Cheap steps with a sampled Hessian do the work (they converge linearly, so they
-            // are capped); exact steps then finish, usually in one or two.
+            // are capped, and stopped when they stop contracting); exact steps then finish,
+            // usually in one or two.
             var cheap = solver
             cheap.maxIterations = min(maxIterations, 30)
+            cheap.slowestContraction = 0.5
             let approximate = try cheap.minimize(objective.withHessianBlockStride(stride), l1: problem.l1, from: start,
                                                  free: free, onStep: onStep)
             from = approximate.parameters

@@ -33,6 +33,11 @@ public struct ProximalNewtonSolver: Sendable {
     public var armijo: Double = 1e-4
     /// The most step halvings in one line search; default 40.
     public var maxHalvings: Int = 40
+    /// When set, two steps in a row that each leave the KKT violation above this fraction of
+    /// its value before end the iterations, unconverged: with a sampled Hessian that no longer
+    /// fits the rows (a rare level missing from the sample), the steps would otherwise crawl.
+    /// Default `nil`, off.
+    public var slowestContraction: Double? = nil
 
     /// Creates a solver.
     ///
@@ -75,10 +80,16 @@ public struct ProximalNewtonSolver: Sendable {
         var current: ObjectiveEvaluation
         if let initial { current = initial } else { current = try objective.evaluate(at: x, order: .hessian) }
         var iterations = 0
+        var previousViolation = Double.infinity
+        var slowSteps = 0
         while true {
             let g = current.gradient!
             let h = current.hessian!
             let violation = Self.kktViolation(gradient: g, parameters: x, l1: l1, free: free)
+            if let slowest = slowestContraction {
+                slowSteps = violation > slowest * previousViolation ? slowSteps + 1 : 0
+                previousViolation = violation
+            }
             let z = modelMinimizer(gradient: g, hessian: h, l1: l1, at: x, free: free)
             var delta = [Double](repeating: 0, count: p)
             for k in 0..<p { delta[k] = z[k] - x[k] }
@@ -92,7 +103,7 @@ public struct ProximalNewtonSolver: Sendable {
                 return ProximalNewtonSolution(parameters: x, evaluation: current, iterations: iterations,
                                               converged: true, kktViolation: violation, decrement: decrement)
             }
-            if iterations == maxIterations {
+            if iterations == maxIterations || slowSteps >= 2 {
                 return ProximalNewtonSolution(parameters: x, evaluation: current, iterations: iterations,
                                               converged: false, kktViolation: violation, decrement: decrement)
             }

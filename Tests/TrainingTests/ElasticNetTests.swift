@@ -85,6 +85,35 @@ struct ElasticNetTests {
         #expect(maxRelativeError(sampled.covariance, exact.covariance) <= 1e-6)
     }
 
+    @Test("Sampled-Hessian steps that stop contracting (a rare level missing from the sample) give way to exact ones")
+    func sampleLackingARareLevel() throws {
+        var rng = SeededGenerator(seed: 5)
+        let n = 4000
+        var x = Matrix(rows: n, columns: 3)
+        var y = [Double](repeating: 0, count: n)
+        for i in 0..<n {
+            x[i, 0] = rng.nextGaussian()
+            x[i, 1] = rng.nextGaussian()
+            // A level in 40 rows of one 100-row block only: a sample of every 8th block misses it.
+            x[i, 2] = (150..<190).contains(i) ? 1 : 0
+            let eta = 0.8 * x[i, 0] - 0.4 * x[i, 1] - 0.3 + 0.9 * x[i, 2]
+            y[i] = Double.random(in: 0..<1, using: &rng) < 1 / (1 + exp(-eta)) ? 1 : 0
+        }
+        let data = try TrainingData(features: x, labels: y, featureNames: ["a", "b", "rare"], blockRows: 100)
+        var trainer = LogisticRegression(lambda: 2, l1Ratio: 0.5)
+        trainer.hessianSampleRows = 0
+        let exact = try trainer.fit(data)
+        trainer.hessianSampleRows = 500
+        var steps: [NewtonStep] = []
+        let sampled = try trainer.fit(data) { steps.append($0) }
+        #expect(sampled.converged)
+        #expect(sampled.droppedFeatures == exact.droppedFeatures)
+        #expect(maxRelativeError(sampled.coefficients, exact.coefficients) <= 1e-8)
+        // Two slow sampled steps, then exact ones; before the contraction check, the sampled
+        // steps crawled to their cap of 30 (34 steps in all against exact Newton's 4).
+        #expect(steps.count == sampled.iterations && sampled.iterations <= exact.iterations + 2)
+    }
+
     @Test("The fit is the same, bit for bit, on 1 and 2 threads")
     func threads() throws {
         let fixture = try ElasticNetFixture.load("wide_enet_raw")
