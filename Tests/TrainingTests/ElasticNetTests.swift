@@ -87,19 +87,7 @@ struct ElasticNetTests {
 
     @Test("Sampled-Hessian steps that stop contracting (a rare level missing from the sample) give way to exact ones")
     func sampleLackingARareLevel() throws {
-        var rng = SeededGenerator(seed: 5)
-        let n = 4000
-        var x = Matrix(rows: n, columns: 3)
-        var y = [Double](repeating: 0, count: n)
-        for i in 0..<n {
-            x[i, 0] = rng.nextGaussian()
-            x[i, 1] = rng.nextGaussian()
-            // A level in 40 rows of one 100-row block only: a sample of every 8th block misses it.
-            x[i, 2] = (150..<190).contains(i) ? 1 : 0
-            let eta = 0.8 * x[i, 0] - 0.4 * x[i, 1] - 0.3 + 0.9 * x[i, 2]
-            y[i] = Double.random(in: 0..<1, using: &rng) < 1 / (1 + exp(-eta)) ? 1 : 0
-        }
-        let data = try TrainingData(features: x, labels: y, featureNames: ["a", "b", "rare"], blockRows: 100)
+        let data = try rareLevelRows(coefficients: [0.8, -0.4], rareEffect: 0.9, names: ["a", "b", "rare"])
         var trainer = LogisticRegression(lambda: 2, l1Ratio: 0.5)
         trainer.hessianSampleRows = 0
         let exact = try trainer.fit(data)

@@ -122,19 +122,7 @@ struct LogisticRegressionTests {
 
     @Test("A rare level missing from the sample does not stop a fit, penalized or not", arguments: [0.0, 1.0])
     func rareLevelOutsideTheSample(l2: Double) throws {
-        var rng = SeededGenerator(seed: 5)
-        let n = 4000
-        var x = Matrix(rows: n, columns: 2)
-        var y = [Double](repeating: 0, count: n)
-        for i in 0..<n {
-            x[i, 0] = rng.nextGaussian()
-            // A level present in 40 rows of one 100-row block only: stride 8 misses it, which
-            // makes the sampled Gram matrix singular.
-            x[i, 1] = (150..<190).contains(i) ? 1 : 0
-            let eta = 0.8 * x[i, 0] - 0.3 + 0.5 * x[i, 1]
-            y[i] = Double.random(in: 0..<1, using: &rng) < 1 / (1 + exp(-eta)) ? 1 : 0
-        }
-        let data = try TrainingData(features: x, labels: y, featureNames: ["score", "rare"], blockRows: 100)
+        let data = try rareLevelRows(coefficients: [0.8], rareEffect: 0.5, names: ["score", "rare"])
         // The sample's constant column keeps its coordinates from being the fit's (the moments
         // then come first). Without a penalty its singular Hessian also keeps it from being
         // the start; with one, the steps seeded with its Hessian stall at once (its curvature
