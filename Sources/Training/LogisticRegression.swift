@@ -203,7 +203,6 @@ public struct LogisticRegression: Codable, Equatable, Sendable {
         let objective = LogisticObjective(source: source, centers: moments.means, scales: scales,
                                           penalties: penalties, rejectsSeparation: !penalized,
                                           threads: max(1, threads))
-        let stride = sampleBlockStride(rows: source.rowCount)
         if isHessianFree(features: d) {
             guard penalized else {
                 throw .invalidSetting("\(d) features are more than the \(hessianFreeWidth) for which the Hessian is formed, "
@@ -225,16 +224,8 @@ public struct LogisticRegression: Codable, Equatable, Sendable {
             let hessianStride = hessianSampleRows > 0 ? source.rowCount / hessianSampleRows : 0
             return try fitElasticNet(problem, from: start, free: nil, hessianBlockStride: hessianStride, onStep: onStep)
         }
-        if stride >= 4, let warm = try sampleFit(objective, blockStride: stride, from: start, weightSum: moments.weightSum,
-                                                  checksRank: !penalized) {
-            // Only steps over all rows count in `iterations` and are reported to `onStep`.
-            let (solution, steps) = try minimize(objective, from: warm, hessianScale: 1, solver: newtonSolver(weightSum: moments.weightSum),
-                                                 onStep: onStep)
-            return try newtonFit(solution, iterations: steps, objective: objective, moments: moments, rate: rate,
-                                 featureNames: featureNames)
-        }
-        // Few rows, or a sample that cannot stand for them (the rows' steps would go astray on
-        // its Hessian): Newton steps with the exact Hessian from the start.
+        // Few rows, or a sample that cannot stand for them (`fitFromSample` declined it: the rows'
+        // steps would go astray on its Hessian): Newton steps with the exact Hessian from the start.
         let initial = try objective.evaluate(at: start, order: .hessian)
         if !penalized, let dependency = linearDependency(initial.hessian!) {
             // At the start every row has the same weight p̄(1 − p̄)sᵢ, so the Hessian is the

@@ -123,10 +123,9 @@ struct LogisticRegressionTests {
     @Test("A rare level missing from the sample does not stop a fit, penalized or not", arguments: [0.0, 1.0])
     func rareLevelOutsideTheSample(l2: Double) throws {
         let data = try rareLevelRows(coefficients: [0.8], rareEffect: 0.5, names: ["score", "rare"])
-        // The sample's constant column keeps its coordinates from being the fit's (the moments
-        // then come first). Without a penalty its singular Hessian also keeps it from being
-        // the start; with one, the steps seeded with its Hessian stall at once (its curvature
-        // along the rare level is the penalty's alone), and exact Newton steps take over.
+        // The sample's constant column keeps it from giving the fit's coordinates or start (its
+        // Hessian has no curvature along the rare level but the penalty's): the moments come
+        // first, and exact Newton steps do the rest.
         let sampled = LogisticRegression(l2: l2, hessianSampleRows: 500)
         let exact = try LogisticRegression(l2: l2, hessianSampleRows: 0).fit(data)
         var steps: [NewtonStep] = []
