@@ -99,6 +99,9 @@ struct ElasticNetCommandTests {
         (["--l2", "1", "--one-se"], "Error: --one-se chooses among cross-validated penalties: use it with --l2 auto or --lambda auto."),
         (["--penalty", "ridge"], "Error: The value 'ridge' is invalid for '--penalty <l2|elasticnet>'. Please provide one of 'l2' and 'elasticnet'."),
         (["--l2", "1", "--hessian-free-width=-1"], "Error: --hessian-free-width must be at least 0, not -1."),
+        (["--l2", "1", "--hessian-sample-rows=-5"], "Error: --hessian-sample-rows must be at least 0, not -5."),
+        (["--l2", "1", "--hessian-sample-rows", "many"],
+         "Error: The value 'many' is invalid for '--hessian-sample-rows <n>'"),
     ])
     func optionErrors(_ options: [String], _ message: String) throws {
         let directory = try makeTemporaryDirectory()
