@@ -231,6 +231,8 @@ def main():
     args = parser.parse_args()
     if args.repeats < 1:
         parser.error("--repeats must be at least 1")
+    if not args.pause >= 0:
+        parser.error("--pause must be a number of seconds ≥ 0")
 
     started = time.perf_counter()
     timer = build_timer()
