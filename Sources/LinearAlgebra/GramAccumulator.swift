@@ -1,4 +1,5 @@
 import CBLAS
+import Synchronization
 
 /// Accumulates the weighted Gram matrix `Σᵢ rᵢ² zᵢ zᵢᵀ` of rows augmented with a leading 1,
 /// centered and scaled: `zᵢ = (1, (xᵢ₁ − μ₁)·c₁, …, (xᵢ_d − μ_d)·c_d)`.
@@ -17,7 +18,6 @@ public struct GramAccumulator: Sendable {
     public let order: Int
     /// The largest number of rows copied into the buffer at once.
     public let blockRows: Int
-    private var buffer: [Double]
     private var upper: Matrix
 
     /// Creates an empty accumulator.
@@ -30,7 +30,6 @@ public struct GramAccumulator: Sendable {
         precondition(columns >= 0 && blockRows >= 1)
         self.order = columns + 1
         self.blockRows = blockRows
-        self.buffer = [Double](repeating: 0, count: blockRows * (columns + 1))
         self.upper = Matrix(rows: columns + 1, columns: columns + 1)
     }
 
@@ -50,6 +49,8 @@ public struct GramAccumulator: Sendable {
         precondition(rowScale.count == rows.count, "Expected \(rows.count) row factors, found \(rowScale.count).")
         precondition(columnShift.count == d && columnScale.count == d, "Expected \(d) column centers and factors.")
         precondition(rows.lowerBound >= 0 && rows.upperBound <= source.rows, "Row range \(rows) is outside 0..<\(source.rows).")
+        var buffer = RowBuffers.take(count: min(blockRows, rows.count) * order)
+        defer { RowBuffers.give(back: buffer) }
         var start = rows.lowerBound
         while start < rows.upperBound {
             let end = min(start + blockRows, rows.upperBound)
@@ -127,5 +128,36 @@ public struct GramAccumulator: Sendable {
         var full = upper
         full.symmetrizeFromUpperTriangle()
         return full
+    }
+}
+
+/// Buffers for the centered rows `GramAccumulator` hands to `dsyrk`, kept between calls.
+///
+/// A buffer per accumulator (one per strand of every pass) cost a page fault for each of its
+/// 4 KiB pages on every pass: glibc returns freed blocks this large to the system. A few
+/// buffers of moderate size are kept instead; their elements are never read before written.
+private enum RowBuffers {
+    /// The buffers kept: at most `maximumKept`, each at most `maximumElements` doubles.
+    private static let kept = Mutex<[[Double]]>([])
+    private static let maximumKept = 8
+    private static let maximumElements = 1 << 19
+
+    /// A buffer of at least `count` elements, uninitialized when new.
+    static func take(count: Int) -> [Double] {
+        if let buffer = kept.withLock({ buffers -> [Double]? in
+            guard let index = buffers.lastIndex(where: { $0.count >= count }) else { return nil }
+            return buffers.remove(at: index)
+        }) {
+            return buffer
+        }
+        return [Double](unsafeUninitializedCapacity: count) { _, initialized in initialized = count }
+    }
+
+    /// Keeps `buffer` for a later `take`, if there is room for it.
+    static func give(back buffer: [Double]) {
+        guard buffer.count <= maximumElements else { return }
+        kept.withLock { buffers in
+            if buffers.count < maximumKept { buffers.append(buffer) }
+        }
     }
 }

@@ -24,4 +24,30 @@ struct GramAccumulatorTests {
         }
         #expect(maxRelativeError(gram.matrix.elements, expected.elements) <= 1e-12)
     }
+
+    @Test("Accumulators of different widths, added to in turn, each keep their own sum")
+    func interleavedWidths() {
+        // The rows' buffers are shared between calls: a narrow block after a wide one, and a
+        // wide one after a narrow one, must not see each other's rows.
+        var rng = SeededGenerator(seed: 11)
+        let n = 30
+        let widths = [3, 9]
+        let data = widths.map { d in Matrix(rows: n, columns: d, elements: (0..<(n * d)).map { _ in rng.nextGaussian() }) }
+        let r = (0..<n).map { _ in Double.random(in: 0.5..<2, using: &rng) }
+        var grams = widths.map { GramAccumulator(columns: $0, blockRows: 7) }
+        for start in stride(from: 0, to: n, by: 10) {
+            for (k, d) in widths.enumerated() {
+                grams[k].add(rows: start..<(start + 10), of: data[k], rowScale: Array(r[start..<(start + 10)]),
+                             columnShift: [Double](repeating: 0.1, count: d), columnScale: [Double](repeating: 2, count: d))
+            }
+        }
+        for (k, d) in widths.enumerated() {
+            var expected = Matrix(rows: d + 1, columns: d + 1)
+            for i in 0..<n {
+                let z = [1] + (0..<d).map { (data[k][i, $0] - 0.1) * 2 }
+                for j in 0...d { for l in 0...d { expected[j, l] += r[i] * r[i] * z[j] * z[l] } }
+            }
+            #expect(maxRelativeError(grams[k].matrix.elements, expected.elements) <= 1e-12)
+        }
+    }
 }
