@@ -92,6 +92,35 @@ struct DegenerateDataTests {
             "Column `x` of row 1 is NaN; every feature value must be a finite number.")
     }
 
+    @Test("A non-finite value is found wherever it is among many rows, and only the first is named")
+    func nonFiniteAmongManyRows() {
+        // 3 columns × 4,103 rows of huge finite values; the bad cell first, in the middle and
+        // last, with another non-finite value after it.
+        let rows = 4_103, d = 3
+        let values = (0..<(rows * d)).map { Double($0 % 17) * 1e300 - 5e300 }
+        let names = ["a", "b", "c"]
+        let labels = (0..<rows).map { Double($0 % 2) }
+        #expect((try? TrainingData(features: Matrix(rows: rows, columns: d, elements: values), labels: labels)) != nil)
+        for (cell, bad) in [(0, Double.nan), (4_095, -.infinity), (4_096, .infinity), (7_000, .nan),
+                            (rows * d - 5, .infinity), (rows * d - 1, .nan)] {
+            var x = values
+            x[cell] = bad
+            if cell + 10 < x.count { x[cell + 10] = .nan }  // a later one is not the one named
+            do {
+                _ = try TrainingData(features: Matrix(rows: rows, columns: d, elements: x), labels: labels, featureNames: names)
+                Issue.record("cell \(cell) = \(bad) was accepted")
+            } catch {
+                // NaN is not equal to itself, so the error is taken apart rather than compared.
+                guard case .nonFiniteFeature(let row, let column, let value) = error else {
+                    Issue.record("cell \(cell): \(error)")
+                    continue
+                }
+                #expect(row == cell / d && column == names[cell % d])
+                #expect(value.isNaN ? bad.isNaN : value == bad)
+            }
+        }
+    }
+
     @Test("Labels other than 0 and 1, and negative weights, are refused")
     func invalidLabelsAndWeights() {
         let x = Matrix(rowArrays: [[1], [2]])
