@@ -17,11 +17,14 @@ minimizes it divided by C·n). The generator draws columns on mixed scales and t
 standardizes them, so that lbfgs, which has no preconditioning, is not handicapped by raw
 units. scikit-learn's `tol` is tightened, per solver and shape, until its objective is within
 --target-gap (relative) of ours; every objective is recomputed here from the coefficients
-with one formula, and the achieved gaps are reported.
+with one formula, and the achieved gaps are reported. With `--tolerance loosest`, our
+trainer is held to the same rule: the reference is our fit at 1e-10, and our tolerance is
+the loosest of the same ladder whose objective is within --target-gap of it.
 
     python3 compare_sklearn.py                          # all four shapes, 3 rounds
     python3 compare_sklearn.py --shapes 100000x32,1000000x32 --repeats 5
     python3 compare_sklearn.py --shapes 1000000x128 --tolerance 1e-6    # a looser trainer
+    python3 compare_sklearn.py --tolerance loosest      # both sides at their loosest tolerance
 """
 
 import argparse
@@ -45,6 +48,18 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 DEFAULT_SHAPES = "100000x32,100000x128,1000000x32,1000000x128"
 # Looser first: the loosest tolerance that reaches the target gap is the fairest to sklearn.
 TOLERANCE_LADDER = [10.0 ** -k for k in range(4, 15)]
+
+
+def tolerance_option(text):
+    if text == "loosest":
+        return text
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a positive number or 'loosest', not {text!r}")
+    if not value > 0:
+        raise argparse.ArgumentTypeError(f"expected a positive number or 'loosest', not {text!r}")
+    return value
 
 
 def parse_shapes(text):
@@ -103,9 +118,9 @@ def build_timer():
     return os.path.join(bin_path, "fit-timer")
 
 
-def run_ours(timer, path, rows, columns, args, threads):
+def run_ours(timer, path, rows, columns, args, threads, tolerance):
     out = subprocess.run([timer, path, "--rows", str(rows), "--columns", str(columns), "--l2", repr(args.l2),
-                          "--tolerance", repr(args.tolerance), "--repeats", "1", "--threads", str(threads)],
+                          "--tolerance", repr(tolerance), "--repeats", "1", "--threads", str(threads)],
                          check=True, capture_output=True, text=True).stdout
     report = json.loads(out)
     assert report["threads"] == threads, f"fit-timer ran with {report['threads']} threads, not {threads}"
@@ -137,11 +152,24 @@ def compare_shape(timer, rows, columns, args, workdir):
     print(f"generated and wrote {path} in {time.perf_counter() - start:.1f} s; positives {y.mean():.3f}", flush=True)
 
     # Our reference objective (also warms the page cache and the binary).
-    ref = run_ours(timer, path, rows, columns, args, 2)
+    loosest = args.tolerance == "loosest"
+    ref = run_ours(timer, path, rows, columns, args, 2, 1e-10 if loosest else args.tolerance)
     reference = objective(x, y, ref["intercept"], ref["coefficients"], args.l2)
     self_check = gap(ref["objective"], reference)
     print(f"ours: objective {reference:.10g} ({ref['iterations']} Newton steps, converged {ref['converged']}); "
           f"our own value differs by {self_check:.1e}", flush=True)
+    ours_tolerance, ours_gap = args.tolerance, 0.0
+    if loosest:
+        # The same rule as sklearn's below: the loosest tolerance within the target gap.
+        for tol in TOLERANCE_LADDER:
+            report = run_ours(timer, path, rows, columns, args, 2, tol)
+            ours_gap = gap(objective(x, y, report["intercept"], report["coefficients"], args.l2), reference)
+            print(f"  ours tol={tol:.0e}: gap {ours_gap:+.1e}, {report['iterations']} Newton steps", flush=True)
+            if ours_gap <= args.target_gap:
+                ours_tolerance = tol
+                break
+        else:
+            raise SystemExit(f"ours did not reach a relative gap of {args.target_gap} at any tolerance")
 
     # The loosest sklearn tolerance that reaches the target gap.
     tolerances = {}
@@ -170,7 +198,7 @@ def compare_shape(timer, rows, columns, args, workdir):
             # would take a core from whichever runs next.
             time.sleep(args.pause)
             if name.startswith("ours"):
-                report = run_ours(timer, path, rows, columns, args, int(name[-1]))
+                report = run_ours(timer, path, rows, columns, args, int(name[-1]), ours_tolerance)
                 runs[name].append(report["seconds"])
                 ours_iterations = report["iterations"]
             else:
@@ -185,6 +213,7 @@ def compare_shape(timer, rows, columns, args, workdir):
     return {
         "rows": rows, "columns": columns, "medians": medians, "runs": runs,
         "ours_iterations": ours_iterations, "ours_objective": reference, "ours_self_check": self_check,
+        "ours_tolerance": ours_tolerance, "ours_gap": ours_gap,
         "sklearn_iterations": iterations, "tolerances": tolerances,
         "worst_gaps": {k: max(v) for k, v in gaps.items()}, "best_sklearn": best,
         "ratio_two_threads": medians["ours2"] / medians[best],
@@ -198,20 +227,24 @@ def short(n):
 
 def print_table(results, args):
     print()
-    print(f"λ = {args.l2} (C = {1 / args.l2:g}), standardize=false on standardized features; our tolerance {args.tolerance:g}; "
+    print(f"λ = {args.l2} (C = {1 / args.l2:g}), standardize=false on standardized features; our tolerance {args.tolerance}; "
           f"median of {args.repeats} interleaved rounds, {args.pause:g} s apart; seconds per fit")
-    header = ("| shape | ours 1 thr | ours 2 thr | Newton steps | sklearn lbfgs (tol, iters) "
+    header = ("| shape | ours 1 thr | ours 2 thr | ours (tol, steps) | sklearn lbfgs (tol, iters) "
               "| newton-cholesky (tol, iters) | ours 2 thr / best | ours 1 thr / best | gap lbfgs | gap newton-chol |")
     print(header)
     print("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
     for r in results:
         m, t, it, g = r["medians"], r["tolerances"], r["sklearn_iterations"], r["worst_gaps"]
-        print(f"| {short(r['rows'])}×{r['columns']} | {m['ours1']:.3f} | {m['ours2']:.3f} | {r['ours_iterations']} "
+        print(f"| {short(r['rows'])}×{r['columns']} | {m['ours1']:.3f} | {m['ours2']:.3f} "
+              f"| ({r['ours_tolerance']:.0e}, {r['ours_iterations']}) "
               f"| {m['lbfgs']:.3f} ({t['lbfgs']:.0e}, {it['lbfgs']}) "
               f"| {m['newton-cholesky']:.3f} ({t['newton-cholesky']:.0e}, {it['newton-cholesky']}) "
               f"| {r['ratio_two_threads']:.2f} ({r['best_sklearn']}) | {r['ratio_one_thread']:.2f} "
               f"| {g['lbfgs']:+.1e} | {g['newton-cholesky']:+.1e} |")
     print("gap = (sklearn objective − ours) / ours, worst over the timed rounds; negative means sklearn's is lower.")
+    if args.tolerance == "loosest":
+        print("ours at its loosest tolerance, gap to our 1e-10 fit: "
+              + ", ".join(f"{short(r['rows'])}×{r['columns']} {r['ours_gap']:+.1e}" for r in results))
 
 
 def main():
@@ -219,11 +252,13 @@ def main():
     parser.add_argument("--shapes", default=DEFAULT_SHAPES, help=f"comma-separated ROWSxCOLUMNS (default {DEFAULT_SHAPES})")
     parser.add_argument("--repeats", type=int, default=3, help="interleaved timed rounds per shape (default 3)")
     parser.add_argument("--l2", type=float, default=1.0, help="the penalty λ = 1/C (default 1)")
-    parser.add_argument("--tolerance", type=float, default=1e-10,
-                        help="our trainer's gradient tolerance (default 1e-10, the trainer's default)")
+    parser.add_argument("--tolerance", type=tolerance_option, default=1e-10,
+                        help="our trainer's gradient tolerance (default 1e-10, the trainer's default), or "
+                             "'loosest': the loosest of sklearn's ladder that reaches --target-gap of our 1e-10 fit")
     parser.add_argument("--seed", type=int, default=20251123, help="the data seed (default 20251123)")
     parser.add_argument("--target-gap", type=float, default=1e-8,
-                        help="largest relative objective gap sklearn must reach (default 1e-8)")
+                        help="largest relative objective gap sklearn (and, with --tolerance loosest, ours) "
+                             "must reach (default 1e-8)")
     parser.add_argument("--pause", type=float, default=1.0,
                         help="seconds to wait before each timed run, so that no contender's spinning threads "
                              "slow the next (default 1)")
