@@ -6,13 +6,15 @@ import Synchronization
 /// The engagement features of every lead, computed in one streaming pass over the events table,
 /// as of one or more sets of cut-offs at once.
 ///
-/// Each cut-off set gets its own copy of every lead, a *virtual lead*: lead `L` of set `s` is
-/// row `L + s·leadCount`, with that set's cut-off, anchors and accumulators. An event of lead
-/// `L` is added to each of its virtual leads whose cut-off is not NaN, so several sets cost one
+/// Each cut-off set gets its own copy of every lead, a *virtual lead*: lead `L` of set `s`.
+/// Only virtual leads whose cut-off is not NaN get a row, with that set's cut-off, anchors and
+/// accumulators, and an event of lead `L` is added to each of them, so several sets cost one
 /// read of the file (the expensive part) and a little more arithmetic.
 ///
-/// Memory is per set, lead and feature (a few `Double`s each) plus, for distinct-contact counts,
-/// one entry per engaged virtual lead–contact pair: it does not grow with the number of events.
+/// Memory is per virtual lead with a cut-off and feature (a few `Double`s each) plus, for
+/// distinct-contact counts, one entry per engaged virtual lead–contact pair: it does not grow
+/// with the number of events, and scoring the open leads of a large export holds rows for
+/// those leads only.
 ///
 /// The pass is built for tens of millions of rows: each virtual lead's cut-off, window anchors
 /// and accumulators sit together in one row of a flat array (one cache miss per event), and the
@@ -199,15 +201,29 @@ struct EventAggregator {
             return Result(values: [[Int: [Double]]](repeating: [:], count: setCount), skipped: SkippedRows(), eventCount: 0,
                           latestEventTime: -.infinity)
         }
-        // Virtual lead rows: cut-off, anchors (NaN when missing or not before the cut-off), accumulators.
-        var rows = [Double](repeating: 0, count: setCount * leadCount * rowWidth)
+        // The row of each virtual lead with a cut-off (lead L of set s at s·leadCount + L; −1
+        // without), numbered set by set and lead by lead.
+        var virtualRows = [Int32](repeating: -1, count: setCount * leadCount)
         // Per lead, bit s set: set s (< maskedSets) has a cut-off for it.
         var activeSets = [UInt8](repeating: 0, count: leadCount)
+        var rowCount = 0
+        for (set, cutoffs) in cutoffSets.enumerated() {
+            for lead in 0..<leadCount where !cutoffs[lead].isNaN {
+                if set < Self.maskedSets { activeSets[lead] |= 1 << UInt8(set) }
+                virtualRows[set * leadCount + lead] = Int32(truncatingIfNeeded: rowCount)
+                rowCount += 1
+            }
+        }
+        // Distinct-contact pairs keep a row in 32 bits.
+        precondition(rowCount <= Int(Int32.max), "\(rowCount) leads with a cut-off are more than one pass can hold.")
+        // Each row: cut-off, anchors (NaN when missing or not before the cut-off), accumulators.
+        var rows = [Double](repeating: 0, count: rowCount * rowWidth)
         for (set, cutoffs) in cutoffSets.enumerated() {
             for lead in 0..<leadCount {
+                let row = Int(virtualRows[set * leadCount + lead])
+                guard row >= 0 else { continue }
                 let cutoff = cutoffs[lead]
-                if set < Self.maskedSets && !cutoff.isNaN { activeSets[lead] |= 1 << UInt8(set) }
-                let base = (set * leadCount + lead) * rowWidth
+                let base = row * rowWidth
                 rows[base] = cutoff
                 for (k, column) in anchorColumns.enumerated() {
                     let anchor = data.leads.timestamps[column]![lead]
@@ -222,7 +238,7 @@ struct EventAggregator {
                 }
             }
         }
-        let layout = Layout(leadCount: leadCount, setCount: setCount, activeSets: activeSets)
+        let layout = Layout(leadCount: leadCount, setCount: setCount, activeSets: activeSets, virtualRows: virtualRows)
         // Per contact: owner (lead or company) in the low 32 bits, role bit code above.
         let contactInfo: [UInt64] = data.contactOwner.indices.map { contact in
             let role = data.contactRole[contact]
@@ -291,7 +307,7 @@ struct EventAggregator {
                     continue
                 }
                 let width = item.kind == .velocity ? 2 : 1
-                for row in 0..<setCount * leadCount {
+                for row in 0..<rowCount {
                     let base = row * rowWidth + item.slot
                     for k in base..<base + width {
                         switch item.kind {
@@ -303,7 +319,8 @@ struct EventAggregator {
                 }
             }
         }
-        return Result(values: finish(combined, pairs, setCount: setCount), skipped: skipped, eventCount: eventCount,
+        return Result(values: finish(combined, pairs, virtualRows: virtualRows, setCount: setCount), skipped: skipped,
+                      eventCount: eventCount,
                       latestEventTime: latestEventTime)
     }
 
@@ -313,6 +330,8 @@ struct EventAggregator {
         var setCount: Int
         /// Per lead, bit `s` set: set `s` (below `maskedSets`) has a cut-off for the lead.
         var activeSets: [UInt8]
+        /// The row of lead `L` of set `s` at `s·leadCount + L`, or −1 when it has no cut-off.
+        var virtualRows: [Int32]
     }
 
     /// A reader handed to exactly one thread of `concurrentPerform`, which alone uses it.
@@ -538,7 +557,8 @@ struct EventAggregator {
             let setCount = layout.setCount
             let active = layout.activeSets[lead]
             for set in 0..<setCount where set >= EventAggregator.maskedSets || active & (1 << UInt8(set)) != 0 {
-                targets.append((set * layout.leadCount + lead, Int32(truncatingIfNeeded: event)))
+                let row = layout.virtualRows[set * layout.leadCount + lead]
+                if row >= 0 { targets.append((Int(row), Int32(truncatingIfNeeded: event))) }
             }
         }
 
@@ -652,17 +672,21 @@ struct EventAggregator {
     }
 
     /// Turns the accumulators into raw values: per set, per feature index, one value per lead.
-    private func finish(_ rows: [Double], _ pairs: [Set<UInt64>], setCount: Int) -> [[Int: [Double]]] {
+    private func finish(_ rows: [Double], _ pairs: [Set<UInt64>], virtualRows: [Int32], setCount: Int) -> [[Int: [Double]]] {
         var values = [[Int: [Double]]](repeating: [:], count: setCount)
+        // Each row's virtual lead, for the pairs, which name rows.
+        var virtualLeads: [Int] = []
+        if items.contains(where: { $0.kind == .distinct }) {
+            virtualLeads = [Int](repeating: 0, count: rows.count / rowWidth)
+            for (virtual, row) in virtualRows.enumerated() where row >= 0 { virtualLeads[Int(row)] = virtual }
+        }
         for (index, item) in items.enumerated() {
             if item.kind == .distinct {
                 var columns = [[Double]](repeating: [Double](repeating: .nan, count: leadCount), count: setCount)
-                for set in 0..<setCount {
-                    for lead in 0..<leadCount where !rows[(set * leadCount + lead) * rowWidth].isNaN { columns[set][lead] = 0 }
-                }
+                for virtual in virtualLeads { columns[virtual / leadCount][virtual % leadCount] = 0 }
                 for pair in pairs[index] {
-                    let row = Int(pair >> 32)
-                    columns[row / leadCount][row % leadCount] += 1
+                    let virtual = virtualLeads[Int(pair >> 32)]
+                    columns[virtual / leadCount][virtual % leadCount] += 1
                 }
                 for set in 0..<setCount { values[set][item.featureIndex] = columns[set] }
                 continue
@@ -670,9 +694,10 @@ struct EventAggregator {
             for set in 0..<setCount {
                 var column = [Double](repeating: .nan, count: leadCount)
                 for lead in 0..<leadCount {
-                    let base = (set * leadCount + lead) * rowWidth
+                    let row = Int(virtualRows[set * leadCount + lead])
+                    guard row >= 0 else { continue }
+                    let base = row * rowWidth
                     let cutoff = rows[base]
-                    if cutoff.isNaN { continue }
                     let value = rows[base + item.slot]
                     switch item.kind {
                     case .count, .decayed, .consumed:
