@@ -116,7 +116,7 @@ struct Score: AsyncParsableCommand {
         #endif
         if let out {
             reporter.report("Writing \(scored.count) scores to \(out)")
-            try ScoreFile.write(scored, format: format, to: URL(fileURLWithPath: out))
+            try ScoreFile.write(scored, format: format, to: URL(fileURLWithPath: out), threads: scorer.threads)
             reporter.report("Wrote \(out)")
         }
         if let features {
