@@ -320,8 +320,7 @@ struct EventAggregator {
             }
         }
         return Result(values: finish(combined, pairs, virtualRows: virtualRows, setCount: setCount), skipped: skipped,
-                      eventCount: eventCount,
-                      latestEventTime: latestEventTime)
+                      eventCount: eventCount, latestEventTime: latestEventTime)
     }
 
     /// Which virtual leads an event of a lead goes to.
