@@ -4,8 +4,9 @@ import Foundation
 import TestSupport
 import Testing
 
-/// The score file is formatted in runs of rows on several threads and written in order.
-struct ScoreFileThreadsTests {
+/// Leads are scored, and the score file formatted, in runs of rows; the bytes do not depend on
+/// the runs or on the threads that format them.
+struct ScoringRunsTests {
     @Test("Runs formatted on 1, 2 or 3 threads write the same bytes, in both formats")
     func sameBytesOnAnyThreadCount() throws {
         let root = repositoryRoot
@@ -26,5 +27,24 @@ struct ScoreFileThreadsTests {
                 #expect(try Data(contentsOf: url) == expected, "\(format), \(threads) threads")
             }
         }
+    }
+
+    @Test("Leads scored in runs of 512 give the same file as in one run")
+    func runsOfLeads() throws {
+        let root = repositoryRoot
+        let model = try ModelFile.read(from: root.appendingPathComponent("models/crm.json"))
+        let asOf = Date(timeIntervalSince1970: Timestamp.seconds(from: "2025-07-01")!)
+        let folder = try makeTemporaryDirectory()
+        var files: [Data] = []
+        for runRows in [8_192, 512] {
+            var scorer = try CRMScorer(model: model)
+            scorer.scoringRunRows = runRows
+            let scored = try scorer.scoreOpenLeads(in: root.appendingPathComponent("datasets/crm"), asOf: asOf)
+            #expect(scored.count == 659)  // two runs of 512 and 147 leads, or one of 659
+            let url = folder.appendingPathComponent("\(runRows).csv")
+            try ScoreFile.write(scored, format: .csv, to: url)
+            files.append(try Data(contentsOf: url))
+        }
+        #expect(files[0] == files[1])
     }
 }
