@@ -181,10 +181,6 @@ struct EventAggregator {
         var latestEventTime: Double
     }
 
-    /// The number of cut-off sets whose activity a lead's `activeSets` byte records; events of
-    /// later sets are always expanded and left to the cut-off check in `add`.
-    static let maskedSets = 8
-
     /// Streams the events table once, as of every set in `cutoffSets` (one instant per lead,
     /// NaN = not extracted), and finishes every item.
     ///
@@ -201,16 +197,14 @@ struct EventAggregator {
             return Result(values: [[Int: [Double]]](repeating: [:], count: setCount), skipped: SkippedRows(), eventCount: 0,
                           latestEventTime: -.infinity)
         }
-        // The row of each virtual lead with a cut-off (lead L of set s at s·leadCount + L; −1
-        // without), numbered set by set and lead by lead.
+        // The row of each virtual lead with a cut-off (lead L of set s at L·setCount + s, so
+        // that an event finds all of its lead's rows side by side; −1 without), numbered set by
+        // set and lead by lead.
         var virtualRows = [Int32](repeating: -1, count: setCount * leadCount)
-        // Per lead, bit s set: set s (< maskedSets) has a cut-off for it.
-        var activeSets = [UInt8](repeating: 0, count: leadCount)
         var rowCount = 0
         for (set, cutoffs) in cutoffSets.enumerated() {
             for lead in 0..<leadCount where !cutoffs[lead].isNaN {
-                if set < Self.maskedSets { activeSets[lead] |= 1 << UInt8(set) }
-                virtualRows[set * leadCount + lead] = Int32(truncatingIfNeeded: rowCount)
+                virtualRows[lead * setCount + set] = Int32(truncatingIfNeeded: rowCount)
                 rowCount += 1
             }
         }
@@ -220,7 +214,7 @@ struct EventAggregator {
         var rows = [Double](repeating: 0, count: rowCount * rowWidth)
         for (set, cutoffs) in cutoffSets.enumerated() {
             for lead in 0..<leadCount {
-                let row = Int(virtualRows[set * leadCount + lead])
+                let row = Int(virtualRows[lead * setCount + set])
                 guard row >= 0 else { continue }
                 let cutoff = cutoffs[lead]
                 let base = row * rowWidth
@@ -238,7 +232,7 @@ struct EventAggregator {
                 }
             }
         }
-        let layout = Layout(leadCount: leadCount, setCount: setCount, activeSets: activeSets, virtualRows: virtualRows)
+        let layout = Layout(setCount: setCount, virtualRows: virtualRows)
         // Per contact: owner (lead or company) in the low 32 bits, role bit code above.
         let contactInfo: [UInt64] = data.contactOwner.indices.map { contact in
             let role = data.contactRole[contact]
@@ -325,11 +319,8 @@ struct EventAggregator {
 
     /// Which virtual leads an event of a lead goes to.
     struct Layout: Sendable {
-        var leadCount: Int
         var setCount: Int
-        /// Per lead, bit `s` set: set `s` (below `maskedSets`) has a cut-off for the lead.
-        var activeSets: [UInt8]
-        /// The row of lead `L` of set `s` at `s·leadCount + L`, or −1 when it has no cut-off.
+        /// The row of lead `L` of set `s` at `L·setCount + s`, or −1 when it has no cut-off.
         var virtualRows: [Int32]
     }
 
@@ -554,9 +545,8 @@ struct EventAggregator {
         mutating func addTargets(lead: Int32, event: Int) {
             let lead = Int(lead)
             let setCount = layout.setCount
-            let active = layout.activeSets[lead]
-            for set in 0..<setCount where set >= EventAggregator.maskedSets || active & (1 << UInt8(set)) != 0 {
-                let row = layout.virtualRows[set * layout.leadCount + lead]
+            for set in 0..<setCount {
+                let row = layout.virtualRows[lead * setCount + set]
                 if row >= 0 { targets.append((Int(row), Int32(truncatingIfNeeded: event))) }
             }
         }
@@ -682,10 +672,10 @@ struct EventAggregator {
         for (index, item) in items.enumerated() {
             if item.kind == .distinct {
                 var columns = [[Double]](repeating: [Double](repeating: .nan, count: leadCount), count: setCount)
-                for virtual in virtualLeads { columns[virtual / leadCount][virtual % leadCount] = 0 }
+                for virtual in virtualLeads { columns[virtual % setCount][virtual / setCount] = 0 }
                 for pair in pairs[index] {
                     let virtual = virtualLeads[Int(pair >> 32)]
-                    columns[virtual / leadCount][virtual % leadCount] += 1
+                    columns[virtual % setCount][virtual / setCount] += 1
                 }
                 for set in 0..<setCount { values[set][item.featureIndex] = columns[set] }
                 continue
@@ -693,7 +683,7 @@ struct EventAggregator {
             for set in 0..<setCount {
                 var column = [Double](repeating: .nan, count: leadCount)
                 for lead in 0..<leadCount {
-                    let row = Int(virtualRows[set * leadCount + lead])
+                    let row = Int(virtualRows[lead * setCount + set])
                     guard row >= 0 else { continue }
                     let base = row * rowWidth
                     let cutoff = rows[base]
