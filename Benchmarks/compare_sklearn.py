@@ -137,6 +137,23 @@ def run_sklearn(x, y, l2, solver, tol):
     return seconds, float(model.intercept_[0]), model.coef_[0].copy(), int(model.n_iter_[0])
 
 
+def loosest_tolerance(name, fit, target_gap):
+    """The loosest tolerance of the ladder at which `fit` reaches `target_gap`, and its gap.
+
+    `fit(tol)` returns the relative objective gap and a description of the run, or None when
+    the run did not converge; every run is printed.
+    """
+    for tol in TOLERANCE_LADDER:
+        result = fit(tol)
+        if result is None:
+            continue
+        g, detail = result
+        print(f"  {name} tol={tol:.0e}: gap {g:+.1e}, {detail}", flush=True)
+        if g <= target_gap:
+            return tol, g
+    raise SystemExit(f"{name} did not reach a relative gap of {target_gap} at any tolerance")
+
+
 def gap(value, reference):
     return (value - reference) / abs(reference)
 
@@ -160,32 +177,23 @@ def compare_shape(timer, rows, columns, args, workdir):
           f"our own value differs by {self_check:.1e}", flush=True)
     ours_tolerance, ours_gap = args.tolerance, 0.0
     if loosest:
-        # The same rule as sklearn's below: the loosest tolerance within the target gap.
-        for tol in TOLERANCE_LADDER:
+        # The same rule as sklearn's below.
+        def fit_ours(tol):
             report = run_ours(timer, path, rows, columns, args, 2, tol)
-            ours_gap = gap(objective(x, y, report["intercept"], report["coefficients"], args.l2), reference)
-            print(f"  ours tol={tol:.0e}: gap {ours_gap:+.1e}, {report['iterations']} Newton steps", flush=True)
-            if ours_gap <= args.target_gap:
-                ours_tolerance = tol
-                break
-        else:
-            raise SystemExit(f"ours did not reach a relative gap of {args.target_gap} at any tolerance")
+            g = gap(objective(x, y, report["intercept"], report["coefficients"], args.l2), reference)
+            return g, f"{report['iterations']} Newton steps"
+        ours_tolerance, ours_gap = loosest_tolerance("ours", fit_ours, args.target_gap)
 
     # The loosest sklearn tolerance that reaches the target gap.
     tolerances = {}
     for solver in ("lbfgs", "newton-cholesky"):
-        for tol in TOLERANCE_LADDER:
+        def fit_sklearn(tol):
             try:
                 seconds, b, beta, iterations = run_sklearn(x, y, args.l2, solver, tol)
             except ConvergenceWarning:
-                continue
-            g = gap(objective(x, y, b, beta, args.l2), reference)
-            print(f"  {solver} tol={tol:.0e}: gap {g:+.1e}, {iterations} iterations, {seconds:.2f} s", flush=True)
-            if g <= args.target_gap:
-                tolerances[solver] = tol
-                break
-        else:
-            raise SystemExit(f"{solver} did not reach a relative gap of {args.target_gap} at any tolerance")
+                return None
+            return gap(objective(x, y, b, beta, args.l2), reference), f"{iterations} iterations, {seconds:.2f} s"
+        tolerances[solver], _ = loosest_tolerance(solver, fit_sklearn, args.target_gap)
 
     runs = {"ours1": [], "ours2": [], "lbfgs": [], "newton-cholesky": []}
     gaps = {"lbfgs": [], "newton-cholesky": []}

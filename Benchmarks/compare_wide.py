@@ -42,7 +42,7 @@ from sklearn.exceptions import ConvergenceWarning
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
-from compare_sklearn import TOLERANCE_LADDER, build_timer, gap, generate, parse_shapes, run_sklearn  # noqa: E402
+from compare_sklearn import build_timer, gap, generate, loosest_tolerance, parse_shapes, run_sklearn  # noqa: E402
 
 
 def objective(x, y, intercept, coefficients, lam, alpha):
@@ -79,18 +79,13 @@ def compare_shape(timer, rows, columns, args, workdir):
         contenders.append("newton-ours")
     tolerance = None
     if args.alpha == 0:
-        for tol in TOLERANCE_LADDER:
+        def fit_sklearn(tol):
             try:
                 seconds, b, beta, iterations = run_sklearn(x, y, args.l2, "lbfgs", tol)
             except ConvergenceWarning:
-                continue
-            g = gap(objective(x, y, b, beta, args.l2, 0), reference)
-            print(f"  sklearn lbfgs tol={tol:.0e}: gap {g:+.1e}, {iterations} iterations, {seconds:.2f} s", flush=True)
-            if g <= args.target_gap:
-                tolerance = tol
-                break
-        else:
-            raise SystemExit(f"sklearn lbfgs did not reach a relative gap of {args.target_gap} at any tolerance")
+                return None
+            return gap(objective(x, y, b, beta, args.l2, 0), reference), f"{iterations} iterations, {seconds:.2f} s"
+        tolerance, _ = loosest_tolerance("sklearn lbfgs", fit_sklearn, args.target_gap)
         contenders.append("lbfgs-sklearn")
 
     runs = {name: [] for name in contenders}
