@@ -29,7 +29,8 @@ public struct CRMScorer: Sendable {
     /// blocks. 8,192 rows of 146 columns are 9.6 MB, which the allocator keeps and the caches
     /// hold from one run to the next; runs of 65,536 rows (76 MB) were each a fresh mapping,
     /// zeroed page by page.
-    var scoringRunRows = 8_192
+    var scoringRunRows = defaultScoringRunRows
+    static let defaultScoringRunRows = 8_192
 
     /// A scorer for `model`.
     ///
